@@ -1,0 +1,35 @@
+"""All tunable settings of a vestnik run, in one place.
+
+Every stage receives what it needs from a `Settings` value instead of reading
+globals or the environment itself, so a run is fully described by this object
+(the CLI builds it from flags and `VESTNIK_*` environment variables).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+"""Largest input accepted (10 MiB): a news article is a few KB; bigger files are dumps or junk."""
+
+DEFAULT_LANGUAGES = ("bg", "ru", "mk", "sr", "uk", "en", "de", "fr", "el", "ro", "tr")
+"""Languages the identifier chooses among: Bulgarian, its Cyrillic neighbours and the
+languages Bulgarian sites most often carry next to it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    max_bytes: int = DEFAULT_MAX_BYTES
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    batch_size: int = 32
+    published: str | None = None  # ISO date applied to inputs that carry none of their own
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        """Settings from `VESTNIK_MAX_BYTES`, then explicit overrides (flags) on top."""
+        values: dict = {}
+        if os.environ.get("VESTNIK_MAX_BYTES"):
+            values["max_bytes"] = int(os.environ["VESTNIK_MAX_BYTES"])
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)

@@ -1,0 +1,122 @@
+"""The article pipeline: ingest → clean → analyse → record, for a stream of inputs.
+
+Each stage is a plain function in `vestnik.stages` (or a spaCy component in
+`vestnik.analysis`); this module only composes them, batching articles through
+spaCy's `nlp.pipe` so that models are loaded once per run, never per article.
+Failures are values (`InputError`), yielded in input order next to the records,
+so one bad file never stops the run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from dateutil.parser import isoparse
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from vestnik.analysis import build_nlp
+from vestnik.config import Settings
+from vestnik.record import Article, DateExpression, Offsets, RemovedLine
+from vestnik.stages.clean import CleanText, clean
+from vestnik.stages.ingest import InputError, RawArticle, read_inputs
+from vestnik.stages.language import identify_language
+from vestnik.stages.webpage import extract_page
+
+
+@dataclass
+class Prepared:
+    """An article after ingest and clean, waiting for the analysis pipeline."""
+
+    raw: RawArticle
+    cleaned: CleanText
+    published: date | None
+    url: str | None
+    author: str | None
+    language: str
+
+
+def analyze_paths(paths: Iterable[str], settings: Settings, nlp: Language | None = None) -> Iterator[Article | InputError]:
+    """Records (or errors) for every article behind `paths`, in input order."""
+    yield from analyze_raw(read_inputs(paths, settings), settings, nlp)
+
+
+def analyze_raw(items: Iterable[RawArticle | InputError], settings: Settings,
+                nlp: Language | None = None) -> Iterator[Article | InputError]:
+    nlp = nlp or build_nlp()
+    batch: list[Prepared | InputError] = []
+    for item in items:
+        batch.append(_prepare(item, settings) if isinstance(item, RawArticle) else item)
+        if len(batch) >= settings.batch_size:
+            yield from _analyze_batch(batch, nlp)
+            batch = []
+    yield from _analyze_batch(batch, nlp)
+
+
+def _prepare(raw: RawArticle, settings: Settings) -> Prepared | InputError:
+    try:
+        title, url, author, published = raw.title, raw.url, None, raw.published
+        text = raw.content
+        if raw.is_html:
+            page = extract_page(raw.content, raw.source)
+            text, title = page.text, title or page.title
+            url, author, published = url or page.url, page.author, published or page.published
+        cleaned = clean(text, title)
+        if not cleaned.text.strip():
+            raise InputError(raw.source, "no article text left after cleaning")
+        return Prepared(raw=raw, cleaned=cleaned, published=_parse_published(published or settings.published, raw.source),
+                        url=url, author=author, language=identify_language(cleaned.text, settings.languages))
+    except InputError as error:
+        return error
+
+
+def _parse_published(value: str | None, source: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return isoparse(value.strip()).date()
+    except ValueError:
+        raise InputError(source, f"publication date {value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def _analyze_batch(batch: list[Prepared | InputError], nlp: Language) -> Iterator[Article | InputError]:
+    prepared = [item for item in batch if isinstance(item, Prepared)]
+    docs = []
+    for item in prepared:
+        doc = nlp.make_doc(item.cleaned.text)
+        doc._.published = item.published
+        docs.append(doc)
+    analysed = iter(nlp.pipe(docs))
+    for item in batch:
+        yield item if isinstance(item, InputError) else build_record(item, next(analysed))
+
+
+def build_record(item: Prepared, doc: Doc) -> Article:
+    cleaned = item.cleaned
+    return Article(
+        id=hashlib.blake2b(item.raw.content.encode("utf-8"), digest_size=16).hexdigest(),
+        source=item.raw.source,
+        source_id=item.raw.id,
+        url=item.url,
+        title=cleaned.title,
+        author=item.author,
+        published=item.published.isoformat() if item.published else None,
+        language=item.language,
+        text=cleaned.text,
+        removed=[RemovedLine(text=r.text, reason=r.reason, count=r.count) for r in cleaned.removed],
+        paragraphs=[Offsets(start=start, end=end) for start, end in cleaned.paragraphs],
+        sentences=[Offsets(start=start, end=end) for start, end in _sentence_offsets(doc)],
+        dates=[DateExpression(start=d.start, end=d.end, text=d.text, value=d.value,
+                              granularity=d.granularity, relative=d.relative) for d in doc._.dates],
+    )
+
+
+def _sentence_offsets(doc: Doc) -> Iterator[tuple[int, int]]:
+    """Sentence spans without the white space (paragraph breaks) around them."""
+    for sentence in doc.sents:
+        words = [token for token in sentence if not token.is_space]
+        if words:
+            yield words[0].idx, words[-1].idx + len(words[-1].text)

@@ -1,0 +1,83 @@
+"""The article record: the one data shape that flows out of the pipeline into stores and APIs.
+
+Defined once here as pydantic models; `article.schema.json` beside this file is
+generated from them (`vestnik schema > src/vestnik/article.schema.json`) and a test
+keeps the two equal, so the documented schema cannot drift from the code.
+All offsets are character offsets into `text`, end exclusive.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "vestnik.article/1"
+SCHEMA_FILE = "article.schema.json"
+
+RemovalReason = Literal[
+    "teaser_headline", "teaser_standfirst", "read_more", "related_link", "media_credit",
+    "share_widget", "follow_prompt", "tags", "copyright", "repeated_title", "repeated_paragraph",
+]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Offsets(Record):
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class RemovedLine(Record):
+    """A line of the input that is not article body, with why it went and how many times it occurred."""
+
+    text: str
+    reason: RemovalReason
+    count: int = Field(ge=1)
+
+
+class DateExpression(Offsets):
+    text: str
+    value: str | None = Field(description="ISO date (day), week (YYYY-Www), month (YYYY-MM) or year; "
+                                          "null when it needs a publication date that is unknown")
+    granularity: Literal["day", "week", "month", "year"]
+    relative: bool = Field(description="true when resolving it needed an anchor (the publication date "
+                                       "or an earlier date in the text)")
+
+
+class Article(Record):
+    """One analysed article."""
+
+    schema_version: str = Field(SCHEMA_VERSION, alias="schema")
+    id: str = Field(description="hash of the decoded source text: the same input always gets the same id")
+    source: str = Field(description="the input as given: a path, 'path:line' for JSON Lines, '-' for stdin")
+    source_id: str | None = Field(None, description="the id the input itself carried (JSON Lines 'id')")
+    url: str | None = None
+    title: str | None = Field(None, description="the headline; when present it is also the first paragraph of text")
+    author: str | None = None
+    published: str | None = Field(None, description="publication date, ISO YYYY-MM-DD")
+    language: str = Field(description="ISO 639-1 code, or 'und' when undetermined")
+    text: str = Field(description="the cleaned body: paragraphs separated by a blank line")
+    removed: list[RemovedLine]
+    paragraphs: list[Offsets]
+    sentences: list[Offsets]
+    dates: list[DateExpression]
+    entities: list[dict[str, Any]] = Field(default_factory=list, description="filled by the entities stage")
+    quotes: list[dict[str, Any]] = Field(default_factory=list, description="filled by the quotes stage")
+    events: list[dict[str, Any]] = Field(default_factory=list, description="filled by the events stage")
+
+
+def json_schema() -> dict:
+    """The JSON Schema of `Article`, as committed in `article.schema.json`."""
+    schema = Article.model_json_schema(by_alias=True)
+    schema["$id"] = SCHEMA_VERSION
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+def committed_json_schema() -> dict:
+    return json.loads(resources.files("vestnik").joinpath(SCHEMA_FILE).read_text(encoding="utf-8"))

@@ -1,0 +1,206 @@
+"""Ingest: turn the paths a user gives into decoded articles, one at a time.
+
+One job: bytes in, `RawArticle` out (or an `InputError` naming the input and the
+problem). Paths may be text files, HTML pages, JSON Lines files of articles,
+directories (walked recursively, in sorted order) or `-` for stdin. Nothing is
+analysed here; the HTML is still HTML.
+
+Encoding detection is charset-normalizer's; what is ours is the order of trust
+(BOMs, then strict UTF-8, then a detector restricted to the encodings that
+Bulgarian sites serve) and the repair of files that mix UTF-8 and cp1251 lines,
+which no detector does: it picks one encoding for the whole file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import sys
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import charset_normalizer
+
+from vestnik.config import Settings
+
+ARTICLE_SUFFIXES = {".txt", ".html", ".htm", ".jsonl"}
+HTML_SUFFIXES = {".html", ".htm"}
+LEGACY_ENCODINGS = ["cp1251", "koi8_r", "iso8859_5", "mac_cyrillic", "cp866", "cp1252", "latin_1"]
+"""What the detector may choose when a file is not UTF-8: Cyrillic legacy encodings first."""
+MAX_CONTROL_RATIO = 0.01
+"""Decoded text with more control characters than this is binary, not an article."""
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+class InputError(Exception):
+    """An input that cannot become an article: names the input and the reason."""
+
+    def __init__(self, source: str, reason: str):
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class RawArticle:
+    """A decoded input, before cleaning. `content` is plain text or HTML (`is_html`)."""
+
+    source: str
+    content: str
+    is_html: bool
+    id: str | None = None
+    url: str | None = None
+    title: str | None = None
+    published: str | None = None
+
+
+def read_inputs(paths: Iterable[str], settings: Settings) -> Iterator[RawArticle | InputError]:
+    """Every article behind `paths`, in order; a bad input yields an `InputError` and the rest go on."""
+    for given in paths:
+        if given == "-":
+            yield from _guard("-", lambda: _articles_from_bytes("-", sys.stdin.buffer.read(), "", settings))
+            continue
+        path = Path(given)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+            if not files:
+                yield InputError(given, "directory holds no .txt, .html, .htm or .jsonl files")
+            for file in files:
+                yield from _guard(str(file), lambda f=file: _articles_from_file(f, settings))
+        elif path.is_file():
+            yield from _guard(given, lambda: _articles_from_file(path, settings))
+        else:
+            yield InputError(given, "no such file or directory")
+
+
+def _guard(source: str, produce) -> Iterator[RawArticle | InputError]:
+    try:
+        yield from produce()
+    except InputError as error:
+        yield error
+    except OSError as error:
+        yield InputError(source, f"cannot read: {error.strerror or error}")
+
+
+def _articles_from_file(path: Path, settings: Settings) -> Iterator[RawArticle | InputError]:
+    size = path.stat().st_size
+    if size > settings.max_bytes:
+        raise InputError(str(path), f"file is {size:,} bytes, over the limit of {settings.max_bytes:,} "
+                                    "(raise it with --max-bytes or VESTNIK_MAX_BYTES)")
+    yield from _articles_from_bytes(str(path), path.read_bytes(), path.suffix.lower(), settings)
+
+
+def _articles_from_bytes(source: str, data: bytes, suffix: str, settings: Settings) -> Iterator[RawArticle | InputError]:
+    if len(data) > settings.max_bytes:
+        raise InputError(source, f"input is {len(data):,} bytes, over the limit of {settings.max_bytes:,}")
+    text = decode(data, source)
+    if suffix == ".jsonl":
+        yield from _articles_from_jsonl(source, text)
+    else:
+        is_html = suffix in HTML_SUFFIXES or (suffix != ".txt" and looks_like_html(text))
+        yield RawArticle(source=source, content=text, is_html=is_html)
+
+
+def _articles_from_jsonl(source: str, text: str) -> Iterator[RawArticle | InputError]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{source}:{number}"
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield InputError(where, f"not valid JSON ({error.msg})")
+            continue
+        if not isinstance(item, dict):
+            yield InputError(where, "a line must be a JSON object")
+            continue
+        body, is_html = item.get("text"), False
+        if not body and item.get("html"):
+            body, is_html = item["html"], True
+        if not isinstance(body, str) or not body.strip():
+            yield InputError(where, "has neither a non-empty 'text' nor 'html' field")
+            continue
+        fields = {key: _optional_str(item.get(key)) for key in ("id", "url", "title", "published")}
+        yield RawArticle(source=where, content=body, is_html=is_html, **fields)
+
+
+def _optional_str(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def looks_like_html(text: str) -> bool:
+    head = text.lstrip()[:1000].lower()
+    return head.startswith(("<!doctype html", "<html", "<?xml")) or "<body" in head or "<head" in head
+
+
+def decode(data: bytes, source: str) -> str:
+    """Decode an article's bytes, or raise `InputError` for empty, binary or undecodable input."""
+    if not data.strip():
+        raise InputError(source, "empty file")
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return _checked_text(data.decode(encoding, errors="replace"), source)
+    try:
+        return _checked_text(data.decode("utf-8"), source)
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data:
+        text = _utf16_without_bom(data)
+        if text is None:
+            raise InputError(source, "binary data, not text (contains NUL bytes)")
+        return _checked_text(text, source)
+    return _checked_text(_decode_legacy_or_mixed(data, source), source)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a BOM has a NUL in every other byte for Latin, or 0x04 for Cyrillic."""
+    if len(data) % 2:
+        return None
+    for encoding, high in (("utf-16-le", data[1::2]), ("utf-16-be", data[0::2])):
+        if high.count(0) + high.count(4) > 0.8 * len(high):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _decode_legacy_or_mixed(data: bytes, source: str) -> str:
+    lines = data.splitlines(keepends=True)
+    utf8_lines = [line for line in lines if _is_utf8_with_non_ascii(line)]
+    legacy_bytes = b"".join(line for line in lines if not _is_utf8(line))
+    encoding = _detect_legacy(legacy_bytes, source)
+    if not utf8_lines:
+        return data.decode(encoding, errors="replace")
+    # Mixed file: keep the lines that are valid UTF-8, decode the others with the detected encoding.
+    return "".join(line.decode("utf-8") if _is_utf8(line) else line.decode(encoding, errors="replace") for line in lines)
+
+
+def _detect_legacy(data: bytes, source: str) -> str:
+    best = charset_normalizer.from_bytes(data, cp_isolation=LEGACY_ENCODINGS).best()
+    if best is None:
+        raise InputError(source, "binary data or an unknown encoding (not UTF-8, UTF-16, cp1251 or koi8-r)")
+    return best.encoding
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _is_utf8_with_non_ascii(line: bytes) -> bool:
+    return not line.isascii() and _is_utf8(line)
+
+
+def _checked_text(text: str, source: str) -> str:
+    if not text.strip():
+        raise InputError(source, "empty file")
+    controls = len(CONTROL_CHARACTERS.findall(text))
+    if controls > MAX_CONTROL_RATIO * len(text):
+        raise InputError(source, f"binary data, not text ({controls} control characters)")
+    return text
