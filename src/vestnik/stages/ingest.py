@@ -142,15 +142,15 @@ def decode(data: bytes, source: str) -> str:
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             return _checked_text(data.decode(encoding, errors="replace"), source)
+    text = _utf16_without_bom(data)  # first: Cyrillic UTF-16-LE bytes are all below 0x80, i.e. "valid" UTF-8
+    if text is not None:
+        return _checked_text(text, source)
     try:
         return _checked_text(data.decode("utf-8"), source)
     except UnicodeDecodeError:
         pass
     if b"\x00" in data:
-        text = _utf16_without_bom(data)
-        if text is None:
-            raise InputError(source, "binary data, not text (contains NUL bytes)")
-        return _checked_text(text, source)
+        raise InputError(source, "binary data, not text (contains NUL bytes)")
     return _checked_text(_decode_legacy_or_mixed(data, source), source)
 
 

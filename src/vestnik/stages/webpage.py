@@ -13,6 +13,8 @@ import trafilatura
 
 from vestnik.stages.ingest import InputError
 
+MIN_ARTICLE_WORDS = 3  # what trafilatura falls back to on a page without an article is a stray link or two
+
 
 @dataclass(frozen=True)
 class Page:
@@ -29,10 +31,10 @@ def extract_page(html: str, source: str) -> Page:
         document = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
     except Exception as error:  # trafilatura raises lxml's and its own errors on broken markup
         raise InputError(source, f"malformed HTML ({type(error).__name__}: {error})") from error
-    if document is None or not (document.text or "").strip():
+    title = (document.title or "").strip() or None if document else None
+    text = (document.text or "").strip() if document else ""
+    if len(text.removeprefix(title or "").split()) < MIN_ARTICLE_WORDS:
         raise InputError(source, "HTML page with no article text in it")
-    title = (document.title or "").strip() or None
-    text = document.text.strip()
     if title and text.splitlines()[0].strip() != title:
         text = f"{title}\n{text}"
     return Page(text=text, title=title, published=document.date, author=document.author, url=document.url)

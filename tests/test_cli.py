@@ -1,0 +1,69 @@
+"""The command's contract: output shapes, exit codes, failures named, the rest still written."""
+
+import json
+import shutil
+
+from conftest import EXAMPLE, run_vestnik
+from vestnik.record import committed_json_schema, json_schema
+
+
+def test_one_input_prints_one_json_object_and_several_print_json_lines(tmp_path):
+    single = run_vestnik("analyze", EXAMPLE)
+    assert single.code == 0 and single.stdout.startswith("{\n")
+    (tmp_path / "b.txt").write_text("Вторият текст е кратък, но е на български език.", encoding="utf-8")
+    shutil.copy(EXAMPLE, tmp_path / "a.txt")
+    several = run_vestnik("analyze", tmp_path)
+    assert several.code == 0
+    lines = several.stdout.splitlines()
+    assert len(lines) == 2 and [json.loads(line)["source"] for line in lines] == [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]
+    several.records()
+
+
+def test_directory_with_one_bad_file_analyses_the_rest_and_exits_1(tmp_path):
+    shutil.copy(EXAMPLE, tmp_path / "good.txt")
+    nested = tmp_path / "nested"
+    nested.mkdir()
+    (nested / "also-good.html").write_text("<html><body><article><p>Парламентът прие бюджета вчера.</p></article></body></html>", encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "junk.txt").write_bytes(bytes(range(256)) * 8)
+    (tmp_path / "ignored.png").write_bytes(b"\x89PNG")
+    run = run_vestnik("analyze", tmp_path, "--published", "2022-01-09")
+    assert run.code == 1
+    assert f"{tmp_path / 'empty.txt'}: empty file" in run.stderr
+    assert f"{tmp_path / 'junk.txt'}: binary data" in run.stderr
+    assert "ignored.png" not in run.stderr + run.stdout
+    sources = [r["source"] for r in run.records()]
+    assert sources == [str(tmp_path / "good.txt"), str(nested / "also-good.html")]
+
+
+def test_missing_path_is_a_named_failure(tmp_path):
+    run = run_vestnik("analyze", EXAMPLE, tmp_path / "missing.txt")
+    assert run.code == 1
+    assert f"{tmp_path / 'missing.txt'}: no such file or directory" in run.stderr
+    assert len(run.records()) == 1
+
+
+def test_usage_errors_exit_2():
+    assert run_vestnik().code == 2
+    assert run_vestnik("analyze").code == 2
+    bad_date = run_vestnik("analyze", EXAMPLE, "--published", "9.1.2022")
+    assert bad_date.code == 2 and "YYYY-MM-DD" in bad_date.stderr
+    assert run_vestnik("analyze", EXAMPLE, "--format", "xml").code == 2
+
+
+def test_text_digest_and_output_file(tmp_path):
+    out = tmp_path / "digest.txt"
+    run = run_vestnik("analyze", EXAMPLE, "--published", "2022-01-09", "--format", "text", "--output", out)
+    assert run.code == 0 and run.stdout == ""
+    digest = out.read_text(encoding="utf-8")
+    assert "2× [teaser_headline] Срещата в Женева няма да е лесна" in digest
+    assert "'13-ти' → 2022-01-13 (day, relative)" in digest
+
+
+def test_unwritable_output_is_a_usage_error(tmp_path):
+    run = run_vestnik("analyze", EXAMPLE, "--output", tmp_path / "no" / "such" / "dir" / "out.json")
+    assert run.code == 2 and "cannot write" in run.stderr
+
+
+def test_committed_json_schema_matches_the_record_models():
+    assert committed_json_schema() == json_schema(), "regenerate: vestnik schema > src/vestnik/article.schema.json"
