@@ -111,11 +111,12 @@ def _json_line(record: Article) -> str:
 
 def digest(record: Article) -> str:
     """A short human-readable summary of a record, for the terminal."""
-    lines = [f"# {record.title or '(no headline)'}",
+    heading = record.title or f"{_short(record.text.split(chr(10))[0], 80)} (lead; no headline)"
+    lines = [f"# {heading}",
              f"source {record.source} · language {record.language} · published {record.published or 'unknown'} · id {record.id}",
              f"{len(record.paragraphs)} paragraphs, {len(record.sentences)} sentences, {len(record.text.split())} words"]
     if record.removed:
-        lines.append(f"removed {sum(r.count for r in record.removed)} boilerplate lines:")
+        lines.append(f"removed {sum(r.count for r in record.removed)} boilerplate lines ({len(record.removed)} distinct):")
         lines += [f"  {r.count}× [{r.reason}] {_short(r.text)}" for r in record.removed]
     if record.dates:
         lines.append("dates:")
