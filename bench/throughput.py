@@ -1,7 +1,8 @@
 """Throughput of `vestnik analyze` on the Bulgarian SlavicNER articles: articles/s, words/s, peak memory.
 
-Each run is a fresh process (so peak memory includes loading the pipeline) that
-analyses every article once; the table shows the median of the runs.
+Each run is a fresh process (so peak memory includes loading the pipeline) that analyses
+every article once; the table shows the median of the runs, for the whole pipeline and for
+the pipeline without its trained entity stage (to show what that stage costs).
 
     python bench/throughput.py [--runs 3] [--data ../shared/data/slavicner]
 """
@@ -20,22 +21,30 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "slavicner"
+VARIANTS = {
+    "without entities (ingest, clean, language, sentences, dates)": ["tok2vec", "ner", "vestnik_consistent_entities",
+                                                                     "vestnik_entities"],
+    "full pipeline": [],
+}
 
 
-def one_run(data: Path) -> dict:
+def one_run(data: Path, disabled: list[str]) -> dict:
+    from vestnik.analysis import build_nlp
     from vestnik.config import Settings
     from vestnik.pipeline import analyze_paths
     from vestnik.stages.ingest import InputError
 
     paths = sorted(str(p) for p in data.glob("raw/*/bg/*.txt"))
     started = time.perf_counter()
+    nlp = build_nlp()
     articles = words = failed = 0
-    for result in analyze_paths(paths, Settings()):
-        if isinstance(result, InputError):
-            failed += 1
-        else:
-            articles += 1
-            words += len(result.text.split())
+    with nlp.select_pipes(disable=disabled):
+        for result in analyze_paths(paths, Settings(), nlp):
+            if isinstance(result, InputError):
+                failed += 1
+            else:
+                articles += 1
+                words += len(result.text.split())
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"articles": articles, "failed": failed, "words": words, "seconds": seconds, "peak_mb": peak_mb}
@@ -45,32 +54,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--one-run", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--one-run", metavar="DISABLED_JSON", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.one_run:
-        print(json.dumps(one_run(args.data)))
+    if args.one_run is not None:
+        print(json.dumps(one_run(args.data, json.loads(args.one_run))))
         return
-    runs = []
-    for _ in range(args.runs):
-        output = subprocess.run([sys.executable, __file__, "--one-run", "--data", str(args.data)],
-                                check=True, capture_output=True, text=True).stdout
-        runs.append(json.loads(output))
-    seconds = statistics.median(r["seconds"] for r in runs)
-    first = runs[0]
-    print(f"vestnik analyze on {first['articles']} Bulgarian SlavicNER articles "
-          f"({first['failed']} failed), median of {args.runs} runs, {_cores()} cores")
+    rows = []
+    for name, disabled in VARIANTS.items():
+        runs = [json.loads(subprocess.run([sys.executable, __file__, "--data", str(args.data), "--one-run", json.dumps(disabled)],
+                                          check=True, capture_output=True, text=True).stdout) for _ in range(args.runs)]
+        seconds = statistics.median(r["seconds"] for r in runs)
+        first = runs[0]
+        rows.append(f"| {name} | {first['articles'] / seconds:.1f} | {first['words'] / seconds:,.0f} | "
+                    f"{seconds:.2f} ({', '.join(format(r['seconds'], '.2f') for r in runs)}) | {max(r['peak_mb'] for r in runs):.0f} |")
+    print(f"vestnik analyze on {first['articles']} Bulgarian SlavicNER articles ({first['failed']} failed), "
+          f"median of {args.runs} runs in fresh processes (model loading included), {len(os.sched_getaffinity(0))} cores")
     print()
-    print("| measure | value |")
-    print("|---|---|")
-    print(f"| articles/s | {first['articles'] / seconds:.1f} |")
-    print(f"| words/s | {first['words'] / seconds:,.0f} |")
-    all_runs = ", ".join(f"{r['seconds']:.2f}" for r in runs)
-    print(f"| seconds per run (median; all runs) | {seconds:.2f} ({all_runs}) |")
-    print(f"| peak memory, MB (max over runs) | {max(r['peak_mb'] for r in runs):.0f} |")
-
-
-def _cores() -> int:
-    return len(os.sched_getaffinity(0))
+    print("| pipeline | articles/s | words/s | seconds (median; runs) | peak MB |")
+    print("|---|---|---|---|---|")
+    print("\n".join(rows))
 
 
 if __name__ == "__main__":

@@ -12,13 +12,21 @@ below uses that, plus paragraph breaks, instead of a separate sentence splitter.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Token
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
+from vestnik.entities import component as _entities  # noqa: F401  (registers vestnik_entities)
 from vestnik.stages.dates import find_dates
 
-PIPELINE = ["vestnik_sentences", "vestnik_dates"]
+PIPELINE = ["vestnik_sentences", "vestnik_dates", "tok2vec", "ner", "vestnik_consistent_entities", "vestnik_entities"]
+TRAINED = ("tok2vec", "ner")
+"""Components that come trained from the entity model (`vestnik train ner`); the others are rules."""
+DEFAULT_ENTITY_MODEL = Path(__file__).parent / "models" / "ner-bg"
 
 SENTENCE_FINAL = {".", "!", "?", "…", "...", "?!", "!?", "?.."}
 CLOSERS = {'"', "“", "”", "»", "’", "'", ")", "]"}
@@ -26,6 +34,10 @@ OPENERS = {'"', "„", "“", "«", "(", "-", "–", "—"}
 FINAL_ABBREVIATIONS = {"г.", "др."}
 """Abbreviations that often end a sentence ("до края на 2020 г. Новият…"): a break after them
 needs a capitalised word next, as after a full stop."""
+
+GLUED_INFIXES = [r"(?<=[^\W\d_])\.(?=[А-ЯA-Z\"„“«])", r"(?<=\w)/(?=\w)"]
+"""Scraped text glues sentences and credits: "БТА.Франция", "САЩ.„Водим", "ЕС/НАТО"; split them
+(URLs are matched before infixes and stay whole)."""
 
 Doc.set_extension("published", default=None, force=True)
 Doc.set_extension("dates", default=None, force=True)
@@ -65,9 +77,39 @@ def attach_dates(doc: Doc) -> Doc:
     return doc
 
 
-def build_nlp() -> Language:
-    """The analysis pipeline, components in `PIPELINE` order."""
-    nlp = spacy.blank("bg")
-    for name in PIPELINE:
-        nlp.add_pipe(name)
+@registry.tokenizers("vestnik.tokenizer.v1")
+def create_tokenizer():
+    """spaCy's Bulgarian tokenizer, plus splits for glued text (`GLUED_INFIXES`, "/БТА/")."""
+
+    def make(nlp: Language) -> Tokenizer:
+        defaults = nlp.Defaults
+        return Tokenizer(
+            nlp.vocab,
+            rules=defaults.tokenizer_exceptions,
+            prefix_search=compile_prefix_regex([*defaults.prefixes, "/"]).search,
+            suffix_search=compile_suffix_regex([*defaults.suffixes, "/"]).search,
+            infix_finditer=compile_infix_regex([*defaults.infixes, *GLUED_INFIXES]).finditer,
+            token_match=defaults.token_match,
+            url_match=defaults.url_match,
+        )
+
+    return make
+
+
+def blank_nlp() -> Language:
+    """A Bulgarian `Language` with vestnik's tokenizer and no components (training starts from this)."""
+    return spacy.blank("bg", config={"nlp": {"tokenizer": {"@tokenizers": "vestnik.tokenizer.v1"}}})
+
+
+def build_nlp(entity_model: Path = DEFAULT_ENTITY_MODEL) -> Language:
+    """The analysis pipeline, components in `PIPELINE` order: the trained recogniser from
+    `entity_model` with vestnik's rule components around it."""
+    nlp = spacy.load(entity_model / "recogniser")
+    for position, name in enumerate(PIPELINE):
+        if name in TRAINED:
+            continue
+        config = {"model": str(entity_model)} if name == "vestnik_entities" else {}
+        later = [other for other in PIPELINE[position + 1:] if other in nlp.pipe_names]
+        nlp.add_pipe(name, before=later[0] if later else None, config=config)
+    assert nlp.pipe_names == PIPELINE, nlp.pipe_names
     return nlp

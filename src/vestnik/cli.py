@@ -9,11 +9,13 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from datetime import date
+from pathlib import Path
 from typing import TextIO
 
 from tqdm import tqdm
 
 from vestnik import __version__
+from vestnik.analysis import DEFAULT_ENTITY_MODEL
 from vestnik.config import Settings
 from vestnik.pipeline import analyze_paths
 from vestnik.record import Article, json_schema
@@ -27,6 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "analyze":
         return _analyze(args, parser)
+    if args.command == "train":
+        return _train(args)
+    if args.command == "eval":
+        return _eval(args)
     if args.command == "schema":
         print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -49,7 +55,58 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--output", metavar="FILE", help="write here instead of standard output")
     analyze.add_argument("--max-bytes", type=int, metavar="N", help="refuse inputs larger than this (default 10 MiB)")
     commands.add_parser("schema", help="print the JSON Schema of the article record")
+
+    train = commands.add_parser("train", help="train a model from ../shared/data").add_subparsers(dest="what", required=True)
+    train_ner = train.add_parser("ner", help="entity recogniser, base-form rules and knowledge base from SlavicNER")
+    _data_arguments(train_ner, default_split="all")
+    train_ner.add_argument("--langs", default="bg,ru,uk", help="languages to train the recogniser on (default bg,ru,uk)")
+    train_ner.add_argument("--output", required=True, type=Path, help="model directory to write")
+    train_ner.add_argument("--seed", type=int, default=0)
+    train_ner.add_argument("--max-epochs", type=int, help="override the epoch budget of ner.cfg")
+    train_ner.add_argument("--swap-copies", type=int, default=0,
+                           help="add this many copies of the training articles with names swapped (default 0)")
+
+    evaluate = commands.add_parser("eval", help="score a stage against gold data").add_subparsers(dest="what", required=True)
+    eval_ner = evaluate.add_parser("ner", help="entities against SlavicNER: mentions, documents, base forms, linking")
+    _data_arguments(eval_ner, default_split="dev")
+    eval_ner.add_argument("--lang", default="bg")
+    eval_ner.add_argument("--model", type=Path, default=DEFAULT_ENTITY_MODEL, help="entity model directory (default: the shipped one)")
     return parser
+
+
+def _data_arguments(parser: argparse.ArgumentParser, default_split: str) -> None:
+    parser.add_argument("--data", type=Path, default=Path(os.environ.get("VESTNIK_DATA", "../shared/data/slavicner")),
+                        help="SlavicNER directory (default ../shared/data/slavicner or VESTNIK_DATA)")
+    parser.add_argument("--split", default=default_split,
+                        help="train, dev, all, topic:NAME or no-topic:NAME (held-out topic: train on "
+                             "no-topic:nord_stream, score on topic:nord_stream)")
+
+
+def _train(args: argparse.Namespace) -> int:
+    from vestnik.entities.train import train_ner
+
+    summary = train_ner(args.data, args.split, tuple(args.langs.split(",")), args.output, args.seed, args.max_epochs,
+                        args.swap_copies)
+    print(json.dumps(summary, indent=2))
+    return EXIT_OK
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from vestnik.analysis import build_nlp
+    from vestnik.entities.corpus import read_split, select
+    from vestnik.entities.evaluate import evaluate
+
+    documents = list(read_split(args.data, args.split, (args.lang,)))
+    trained_on = json.loads((args.model / "training.json").read_text(encoding="utf-8"))
+    seen = set(select(args.data, trained_on["split"], tuple(trained_on["langs"]))) & {d.path for d in documents}
+    report = evaluate(build_nlp(args.model), documents)
+    print(f"entities: model {args.model} (trained on {trained_on['split']} {','.join(trained_on['langs'])}), "
+          f"scored on {args.split} {args.lang}: {report.documents} documents")
+    if seen:
+        print(f"warning: the model was trained on {len(seen)} of these documents; the figures are not a test")
+    print()
+    print(report.table())
+    return EXIT_OK
 
 
 def _iso_date(value: str) -> str:

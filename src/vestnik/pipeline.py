@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from dateutil.parser import isoparse
@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from vestnik.analysis import build_nlp
 from vestnik.config import Settings
-from vestnik.record import Article, DateExpression, Offsets, RemovedLine
+from vestnik.record import Article, DateExpression, DistinctEntity, Entity, Offsets, RemovedLine
 from vestnik.stages.clean import CleanText, clean
 from vestnik.stages.ingest import InputError, RawArticle, read_inputs
 from vestnik.stages.language import identify_language
@@ -111,7 +111,21 @@ def build_record(item: Prepared, doc: Doc) -> Article:
         sentences=[Offsets(start=start, end=end) for start, end in _sentence_offsets(doc)],
         dates=[DateExpression(start=d.start, end=d.end, text=d.text, value=d.value,
                               granularity=d.granularity, relative=d.relative) for d in doc._.dates],
+        entities=[Entity(**asdict(mention)) for mention in doc._.entities or ()],
+        distinct_entities=_distinct_entities(doc._.entities or ()),
     )
+
+
+def _distinct_entities(mentions) -> list[DistinctEntity]:
+    by_id: dict[str, list[int]] = {}
+    for index, mention in enumerate(mentions):
+        by_id.setdefault(mention.id, []).append(index)
+    distinct = []
+    for entity_id, indices in by_id.items():
+        fullest = max((mentions[i] for i in indices), key=lambda m: (len(m.lemma.split()), len(m.lemma)))
+        distinct.append(DistinctEntity(id=entity_id, label=fullest.label, name=fullest.lemma,
+                                       latin=fullest.latin, mentions=indices))
+    return distinct
 
 
 def _sentence_offsets(doc: Doc) -> Iterator[tuple[int, int]]:

@@ -49,6 +49,27 @@ class DateExpression(Offsets):
                                        "or an earlier date in the text)")
 
 
+class Entity(Offsets):
+    """One mention of a named entity."""
+
+    text: str
+    label: Literal["PER", "ORG", "LOC", "EVT", "PRO"]
+    lemma: str = Field(description="base form of the mention: 'Европейския съюз' → 'Европейски съюз'")
+    id: str = Field(description="SlavicNER cross-lingual id when the knowledge base knows the entity "
+                                "(e.g. 'GPE-USA'), else 'vn:<label>:<Latin base form>'")
+    latin: str = Field(description="the base form in Latin letters (official Bulgarian system)")
+
+
+class DistinctEntity(Record):
+    """One entity of the article with all its mentions."""
+
+    id: str
+    label: Literal["PER", "ORG", "LOC", "EVT", "PRO"]
+    name: str = Field(description="the fullest base form among its mentions: 'Сергей Рябков'")
+    latin: str
+    mentions: list[int] = Field(description="indices into `entities`")
+
+
 class Article(Record):
     """One analysed article."""
 
@@ -66,7 +87,8 @@ class Article(Record):
     paragraphs: list[Offsets]
     sentences: list[Offsets]
     dates: list[DateExpression]
-    entities: list[dict[str, Any]] = Field(default_factory=list, description="filled by the entities stage")
+    entities: list[Entity] = Field(default_factory=list)
+    distinct_entities: list[DistinctEntity] = Field(default_factory=list)
     quotes: list[dict[str, Any]] = Field(default_factory=list, description="filled by the quotes stage")
     events: list[dict[str, Any]] = Field(default_factory=list, description="filled by the events stage")
 

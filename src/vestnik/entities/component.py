@@ -1,0 +1,101 @@
+"""The `vestnik_entities` component: base form, identity and Latin spelling of every mention.
+
+Runs after spaCy's `ner` and writes `doc._.entities` (one `EntityMention` per `doc.ents`
+span). Identity inside one article: a one-word person mention ("Рябков") takes the id of
+the full name it shortens ("Сергей Рябков") when the article has exactly one such person;
+across articles, ids come from the knowledge base or, failing that, from the base form.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from vestnik.entities.kb import KnowledgeBase, local_id, normalise
+from vestnik.entities.lemma import BaseFormRules
+from vestnik.entities.translit import to_latin
+
+Doc.set_extension("entities", default=None, force=True)
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    start: int
+    end: int
+    text: str
+    label: str
+    lemma: str
+    id: str
+    latin: str
+
+
+class EntityResolver:
+    def __init__(self, rules: BaseFormRules, kb: KnowledgeBase):
+        self.rules = rules
+        self.kb = kb
+
+    @classmethod
+    def from_model(cls, model: Path) -> "EntityResolver":
+        return cls(BaseFormRules.load(model / "base_forms.json"), KnowledgeBase.load(model / "kb.json.gz"))
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = []
+        for span in doc.ents:
+            lemma = self.rules.base_form(span.text, span.label_)
+            entity_id = self.kb.link(span.text, lemma, span.label_) or local_id(span.label_, lemma)
+            mentions.append(EntityMention(span.start_char, span.end_char, span.text, span.label_, lemma,
+                                          entity_id, to_latin(lemma)))
+        doc._.entities = _share_person_ids(mentions)
+        return doc
+
+
+def _share_person_ids(mentions: list[EntityMention]) -> list[EntityMention]:
+    """"Рябков" → the id of "Сергей Рябков" when one full name in the article ends in that word."""
+    full_names: dict[str, set[str]] = {}
+    for mention in mentions:
+        words = normalise(mention.lemma).split()
+        if mention.label == "PER" and len(words) > 1:
+            full_names.setdefault(words[-1], set()).add(mention.id)
+    shared = []
+    for mention in mentions:
+        words = normalise(mention.lemma).split()
+        ids = full_names.get(words[0], set()) if mention.label == "PER" and len(words) == 1 else set()
+        shared.append(replace(mention, id=next(iter(ids))) if len(ids) == 1 else mention)
+    return shared
+
+
+@Language.component("vestnik_consistent_entities")
+def tag_repeated_names(doc: Doc) -> Doc:
+    """One name, one reading per article: where the recogniser tagged a name once, its other
+    occurrences in the article get the same label (news repeats names; the recogniser, seeing each
+    occurrence in a different context, misses some). Only multi-letter names that start with a
+    capital, and only where no entity is tagged already."""
+    labels: dict[tuple[str, ...], Counter] = {}
+    for span in doc.ents:
+        if span.text[:1].isupper() and len(span.text) > 1:
+            labels.setdefault(tuple(t.text for t in span), Counter())[span.label_] += 1
+    if not labels:
+        return doc
+    taken = {i for span in doc.ents for i in range(span.start, span.end)}
+    added = []
+    for words, counts in sorted(labels.items(), key=lambda item: -len(item[0])):
+        size = len(words)
+        for start in range(len(doc) - size + 1):
+            if doc[start].text == words[0] and tuple(t.text for t in doc[start:start + size]) == words \
+                    and not taken.intersection(range(start, start + size)):
+                added.append(Span(doc, start, start + size, label=counts.most_common(1)[0][0]))
+                taken.update(range(start, start + size))
+    if added:
+        doc.ents = sorted([*doc.ents, *added], key=lambda span: span.start)
+    return doc
+
+
+@Language.factory("vestnik_entities", default_config={"model": None})
+def make_entity_resolver(nlp: Language, name: str, model: str | None) -> EntityResolver:
+    if model is None:
+        raise ValueError("vestnik_entities needs the path of a trained entity model")
+    return EntityResolver.from_model(Path(model))

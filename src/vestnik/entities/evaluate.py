@@ -1,0 +1,94 @@
+"""`vestnik eval ner`: score the entity stage against SlavicNER gold.
+
+Four measures, each printed per label and overall:
+- mention level: exact span and label (precision, recall, F1);
+- document level, BSNLP "strict": per document, the set of distinct (surface form, label)
+  pairs, counts summed over documents;
+- base forms: share of correctly found mentions whose predicted base form equals the gold one;
+- linking: share of correctly found mentions, whose gold id the knowledge base knows, that
+  get that id.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+
+from vestnik.entities.corpus import LABELS, Document
+
+
+@dataclass
+class Counts:
+    true_positive: Counter = field(default_factory=Counter)
+    predicted: Counter = field(default_factory=Counter)
+    gold: Counter = field(default_factory=Counter)
+
+    def add(self, gold: set, predicted: set) -> None:
+        for label in LABELS:
+            g = {item for item in gold if item[-1] == label}
+            p = {item for item in predicted if item[-1] == label}
+            self.true_positive[label] += len(g & p)
+            self.gold[label] += len(g)
+            self.predicted[label] += len(p)
+
+    def prf(self, label: str | None = None) -> tuple[float, float, float]:
+        pick = (lambda c: c[label]) if label else (lambda c: sum(c.values()))
+        tp, p, g = pick(self.true_positive), pick(self.predicted), pick(self.gold)
+        precision = tp / p if p else 0.0
+        recall = tp / g if g else 0.0
+        return precision, recall, 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+@dataclass
+class Report:
+    documents: int = 0
+    mentions: Counts = field(default_factory=Counts)
+    document_forms: Counts = field(default_factory=Counts)
+    base_form_right: Counter = field(default_factory=Counter)
+    base_form_total: Counter = field(default_factory=Counter)
+    link_right: Counter = field(default_factory=Counter)
+    link_total: Counter = field(default_factory=Counter)
+
+    def table(self) -> str:
+        rows = ["| label | mention P | mention R | mention F1 | doc F1 (strict) | base form acc | linking acc | gold mentions |",
+                "|---|---|---|---|---|---|---|---|"]
+        for label in (*LABELS, None):
+            mp, mr, mf = self.mentions.prf(label)
+            _, _, df = self.document_forms.prf(label)
+            pick = (lambda c: c[label]) if label else (lambda c: sum(c.values()))
+            base = _share(pick(self.base_form_right), pick(self.base_form_total))
+            link = _share(pick(self.link_right), pick(self.link_total))
+            gold = pick(self.mentions.gold)
+            rows.append(f"| {label or '**all**'} | {mp:.3f} | {mr:.3f} | {mf:.3f} | {df:.3f} | {base} | {link} | {gold} |")
+        return "\n".join(rows)
+
+
+def _share(right: int, total: int) -> str:
+    return f"{right / total:.3f}" if total else "–"
+
+
+def evaluate(nlp: Language, documents: Iterable[Document]) -> Report:
+    """Run the recogniser and the resolver of `nlp` over `documents` and count."""
+    documents = list(documents)
+    report = Report(documents=len(documents))
+    kb = nlp.get_pipe("vestnik_entities").kb
+    rules_only = [name for name in nlp.pipe_names if name in ("vestnik_sentences", "vestnik_dates")]
+    with nlp.select_pipes(disable=rules_only):
+        docs = nlp.pipe(nlp.make_doc(document.text) for document in documents)
+        for document, doc in zip(documents, docs):
+            predicted = {(m.start, m.end, m.label): m for m in doc._.entities}
+            gold = {(m.start, m.end, m.label): m for m in document.mentions}
+            report.mentions.add(set(gold), set(predicted))
+            report.document_forms.add({(m.text, m.label) for m in document.mentions},
+                                      {(m.text, m.label) for m in doc._.entities})
+            for key in set(gold) & set(predicted):
+                label = key[2]
+                report.base_form_total[label] += 1
+                report.base_form_right[label] += predicted[key].lemma == gold[key].lemma
+                if gold[key].id in kb:
+                    report.link_total[label] += 1
+                    report.link_right[label] += predicted[key].id == gold[key].id
+    return report

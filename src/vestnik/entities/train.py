@@ -1,0 +1,132 @@
+"""`vestnik train ner`: train the entity recogniser, the base-form rules and the knowledge base.
+
+Reproducible from `../shared/data/slavicner` alone with a fixed seed. The recogniser is
+spaCy's `ner` (config `ner.cfg` beside this file) trained by spaCy's own training loop;
+model selection uses a fixed slice of the *training* documents (by a hash of their path),
+never the documents an experiment is scored on. The knowledge base is built from every
+annotation of the training documents in all six languages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import shutil
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from spacy.cli.train import train as spacy_train
+from spacy.tokens import Doc, DocBin
+from spacy.util import filter_spans
+
+from vestnik.analysis import blank_nlp
+from vestnik.entities.corpus import Document, read_split
+from vestnik.entities.kb import KnowledgeBase
+from vestnik.entities.lemma import BaseFormRules
+
+CONFIG = Path(__file__).with_name("ner.cfg")
+SELECTION_PERCENT = 8
+"""Share of the training documents held back to pick the best epoch."""
+KB_LANGS = ("bg", "cs", "pl", "ru", "sl", "uk")
+
+
+def to_spacy_doc(nlp, document: Document) -> tuple[Doc, int]:
+    """The document as a spaCy Doc with gold entities; mentions that cut through a token are left
+    as missing annotation (not as "outside") and counted."""
+    doc = nlp.make_doc(document.text)
+    spans, missing = [], []
+    for mention in document.mentions:
+        span = doc.char_span(mention.start, mention.end, label=mention.label)
+        if span is None:
+            missing.append(doc.char_span(mention.start, mention.end, alignment_mode="expand"))
+        else:
+            spans.append(span)
+    kept = filter_spans(spans)
+    missing += [span for span in spans if span not in kept]
+    covered = {i for span in kept for i in range(span.start, span.end)}
+    unknown = [span for span in filter_spans([s for s in missing if s is not None])
+               if not covered.intersection(range(span.start, span.end))]
+    doc.set_ents(kept, missing=unknown, default="outside")
+    return doc, len(missing)
+
+
+def swap_names(documents: list[Document], copies: int, seed: int) -> list[Document]:
+    """Copies of `documents` in which each mention is, with even odds, replaced by another name of
+    the same label and language seen in training. On a new story every name is new: the copies make
+    the recogniser learn names from their context and shape rather than by heart."""
+    pool: dict[tuple[str, str], list[str]] = {}
+    for document in documents:
+        for mention in document.mentions:
+            pool.setdefault((document.lang, mention.label), []).append(mention.text)
+    pool = {key: sorted(set(names)) for key, names in pool.items()}
+    swapped = []
+    for copy in range(copies):
+        for document in documents:
+            rng = random.Random(f"{seed}:{copy}:{document.path}")
+            pieces, mentions, cursor, length = [], [], 0, 0
+            for mention in filter_overlaps(document.mentions):
+                name = rng.choice(pool[(document.lang, mention.label)]) if rng.random() < 0.5 else mention.text
+                pieces.append(document.text[cursor:mention.start])
+                length += mention.start - cursor
+                mentions.append(replace(mention, start=length, end=length + len(name), text=name))
+                pieces.append(name)
+                length += len(name)
+                cursor = mention.end
+            pieces.append(document.text[cursor:])
+            swapped.append(replace(document, path=f"{document.path}#swap{copy}", text="".join(pieces),
+                                   mentions=tuple(mentions)))
+    return swapped
+
+
+def filter_overlaps(mentions) -> list:
+    kept, end = [], -1
+    for mention in sorted(mentions, key=lambda m: (m.start, -m.end)):
+        if mention.start >= end:
+            kept.append(mention)
+            end = mention.end
+    return kept
+
+
+def _held_back(path: str) -> bool:
+    return int(hashlib.sha1(path.encode()).hexdigest(), 16) % 100 < SELECTION_PERCENT
+
+
+def train_ner(data: Path, split: str, langs: tuple[str, ...], output: Path, seed: int = 0,
+              max_epochs: int | None = None, swap_copies: int = 0) -> dict:
+    """Train on `split` of `langs` (Bulgarian base forms and KB entries always from the same split);
+    write a loadable model directory to `output` and return what was used."""
+    nlp = blank_nlp()
+    documents = list(read_split(data, split, langs))
+    if not documents:
+        raise ValueError(f"no documents in split {split!r} for {langs}")
+    train_bin, select_bin, unaligned = DocBin(), DocBin(), 0
+    for document in documents:
+        doc, missing = to_spacy_doc(nlp, document)
+        unaligned += missing
+        (select_bin if _held_back(document.path) else train_bin).add(doc)
+    for document in swap_names([d for d in documents if not _held_back(d.path)], swap_copies, seed):
+        train_bin.add(to_spacy_doc(nlp, document)[0])
+    output.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as work:
+        work_dir = Path(work)
+        train_bin.to_disk(work_dir / "train.spacy")
+        select_bin.to_disk(work_dir / "select.spacy")
+        overrides = {"paths.train": str(work_dir / "train.spacy"), "paths.dev": str(work_dir / "select.spacy"),
+                     "system.seed": seed}
+        if max_epochs is not None:
+            overrides["training.max_epochs"] = max_epochs
+        spacy_train(CONFIG, work_dir / "out", overrides=overrides, use_gpu=-1)
+        recogniser = output / "recogniser"
+        shutil.rmtree(recogniser, ignore_errors=True)
+        shutil.copytree(work_dir / "out" / "model-best", recogniser)
+    bulgarian = [d for d in documents if d.lang == "bg"]
+    BaseFormRules.learn(bulgarian).save(output / "base_forms.json")
+    kb_documents = list(read_split(data, split, KB_LANGS))
+    KnowledgeBase.build(kb_documents).save(output / "kb.json.gz")
+    summary = {"split": split, "langs": list(langs), "seed": seed, "swap_copies": swap_copies, "documents": len(documents),
+               "selection_documents": len(select_bin), "unaligned_mentions": unaligned,
+               "mentions": sum(len(d.mentions) for d in documents), "kb_documents": len(kb_documents)}
+    (output / "training.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    return summary
