@@ -21,9 +21,11 @@ from spacy.tokens import Doc, Token
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
 from vestnik.entities import component as _entities  # noqa: F401  (registers vestnik_entities)
+from vestnik.quotes import extract as _quotes  # noqa: F401  (registers vestnik_quotes)
 from vestnik.stages.dates import find_dates
 
-PIPELINE = ["vestnik_sentences", "vestnik_dates", "tok2vec", "ner", "vestnik_consistent_entities", "vestnik_entities"]
+PIPELINE = ["vestnik_sentences", "vestnik_dates", "tok2vec", "ner", "vestnik_consistent_entities", "vestnik_entities",
+            "vestnik_quotes"]
 TRAINED = ("tok2vec", "ner")
 """Components that come trained from the entity model (`vestnik train ner`); the others are rules."""
 DEFAULT_ENTITY_MODEL = Path(__file__).parent / "models" / "ner-bg"

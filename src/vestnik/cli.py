@@ -71,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     _data_arguments(eval_ner, default_split="dev")
     eval_ner.add_argument("--lang", default="bg")
     eval_ner.add_argument("--model", type=Path, default=DEFAULT_ENTITY_MODEL, help="entity model directory (default: the shipped one)")
+    eval_quotes = evaluate.add_parser("quotes", help="quotations against the annotated dev articles")
+    eval_quotes.add_argument("--gold", type=Path, default=Path("../shared/gold/quotes-dev"),
+                             help="directory of gold JSON files with the articles in raw/ (default ../shared/gold/quotes-dev)")
+    eval_quotes.add_argument("--model", type=Path, default=DEFAULT_ENTITY_MODEL, help=argparse.SUPPRESS)
+    eval_quotes.add_argument("--errors", action="store_true", help="also list every miss, spurious quote and wrong speaker")
     return parser
 
 
@@ -92,6 +97,34 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
+    return _eval_ner(args) if args.what == "ner" else _eval_quotes(args)
+
+
+def _eval_quotes(args: argparse.Namespace) -> int:
+    from vestnik.analysis import build_nlp
+    from vestnik.quotes.evaluate import QuoteScore, load_gold
+
+    gold = load_gold(args.gold)
+    score = QuoteScore()
+    paths = [str(args.gold / "raw" / name) for name in gold]
+    for result in analyze_paths(paths, Settings(), build_nlp(args.model)):
+        if isinstance(result, InputError):
+            print(f"vestnik: {result}", file=sys.stderr)
+            return EXIT_SOME_FAILED
+        predicted = [quote.model_dump() for quote in result.quotes]
+        score.add(Path(result.source).name, predicted, gold[Path(result.source).name])
+    print(f"quotes: scored on {score.documents} articles of {args.gold} ({score.gold} gold quotes, "
+          f"{score.predicted} predicted)")
+    print()
+    print(score.table())
+    if args.errors:
+        print()
+        for error in score.errors:
+            print(" | ".join(map(str, error)))
+    return EXIT_OK
+
+
+def _eval_ner(args: argparse.Namespace) -> int:
     from vestnik.analysis import build_nlp
     from vestnik.entities.corpus import read_split, select
     from vestnik.entities.evaluate import evaluate

@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from vestnik.analysis import build_nlp
 from vestnik.config import Settings
-from vestnik.record import Article, DateExpression, DistinctEntity, Entity, Offsets, RemovedLine
+from vestnik.record import Article, DateExpression, DistinctEntity, Entity, Offsets, Quotation, RemovedLine
 from vestnik.stages.clean import CleanText, clean
 from vestnik.stages.ingest import InputError, RawArticle, read_inputs
 from vestnik.stages.language import identify_language
@@ -113,6 +113,7 @@ def build_record(item: Prepared, doc: Doc) -> Article:
                               granularity=d.granularity, relative=d.relative) for d in doc._.dates],
         entities=[Entity(**asdict(mention)) for mention in doc._.entities or ()],
         distinct_entities=_distinct_entities(doc._.entities or ()),
+        quotes=[Quotation(**asdict(quote)) for quote in doc._.quotes or ()],
     )
 
 

@@ -70,6 +70,25 @@ class DistinctEntity(Record):
     mentions: list[int] = Field(description="indices into `entities`")
 
 
+class TextSpan(Offsets):
+    text: str
+
+
+class QuoteSpeaker(Record):
+    name: str = Field(description="the speaker's fullest base form in the article: 'Сергей Рябков'")
+    id: str | None = Field(description="the speaker's entity id")
+
+
+class Quotation(Offsets):
+    """A quotation: what was said (`content`, offsets of it) and who said it."""
+
+    content: str
+    type: Literal["direct", "indirect", "mixed"]
+    cue: TextSpan | None = Field(description="the reporting words: 'заяви', 'категоричен бе', 'Според', ':'")
+    speaker_mention: TextSpan | None = Field(description="the words naming the source here: 'Рябков', 'той', 'дипломатът'")
+    speaker: QuoteSpeaker | None = Field(description="null for unnamed sources and when unresolved")
+
+
 class Article(Record):
     """One analysed article."""
 
@@ -89,7 +108,7 @@ class Article(Record):
     dates: list[DateExpression]
     entities: list[Entity] = Field(default_factory=list)
     distinct_entities: list[DistinctEntity] = Field(default_factory=list)
-    quotes: list[dict[str, Any]] = Field(default_factory=list, description="filled by the quotes stage")
+    quotes: list[Quotation] = Field(default_factory=list)
     events: list[dict[str, Any]] = Field(default_factory=list, description="filled by the events stage")
 
 

@@ -1,0 +1,1 @@
+"""Quotations: who said what — direct, indirect and mixed quotes with their speakers."""

@@ -1,0 +1,91 @@
+"""Bulgarian reporting cues: the verbs, adjectives and phrases that attribute speech.
+
+Each verb is listed once, as its aorist and present third-person singular ("заяви",
+"заявява"); `verb_forms` expands that to the forms news uses (aorist plural "заявиха",
+present plural "заявяват", the participles of the perfect and renarrative "заявил", "заявила",
+"заявили", "заявявал", the gerund "заявявайки"). The participle's ending carries the speaker's gender, which the
+speaker resolver uses. The list was started from the issue's seed list and grown from the
+words that stand next to quotation marks and "че" in the SlavicNER articles
+(`python -m vestnik.quotes.mine_cues`), keeping the ones that report speech.
+"""
+
+from __future__ import annotations
+
+import re
+
+SPEECH_VERBS: list[tuple[str, str]] = [
+    ("заяви", "заявява"), ("каза", "казва"), ("посочи", "посочва"), ("подчерта", "подчертава"),
+    ("коментира", "коментира"), ("допълни", "допълва"), ("отбеляза", "отбелязва"), ("уточни", "уточнява"),
+    ("изтъкна", "изтъква"), ("обяви", "обявява"), ("предупреди", "предупреждава"), ("отсече", "отсича"),
+    ("написа", "пише"), ("туитна", "туитва"), ("съобщи", "съобщава"), ("поясни", "пояснява"),
+    ("сподели", "споделя"), ("добави", "добавя"), ("обясни", "обяснява"), ("увери", "уверява"),
+    ("разказа", "разказва"), ("припомни", "припомня"), ("напомни", "напомня"), ("отговори", "отговаря"),
+    ("призна", "признава"), ("отрече", "отрича"), ("твърди", "твърди"), ("констатира", "констатира"),
+    ("информира", "информира"), ("прогнозира", "прогнозира"), ("акцентира", "акцентира"), ("заключи", "заключава"),
+    ("обобщи", "обобщава"), ("възрази", "възразява"), ("попита", "пита"), ("оцени", "оценява"),
+    ("декларира", "декларира"), ("изказа", "изказва"), ("цитира", "цитира"), ("сподели", "споделя"),
+    ("потвърди", "потвърждава"), ("опроверга", "опровергава"), ("оплака", "оплаква"), ("настоя", "настоява"),
+    ("поиска", "иска"), ("призова", "призовава"), ("посъветва", "съветва"), ("помоли", "моли"),
+    ("прикани", "приканва"), ("апелира", "апелира"), ("обеща", "обещава"), ("заплаши", "заплашва"),
+    ("обвини", "обвинява"), ("предложи", "предлага"), ("нареди", "нарежда"), ("разпореди", "разпорежда"),
+    ("насърчи", "насърчава"), ("увери", "уверява"), ("определи", "определя"), ("нарече", "нарича"),
+    ("описа", "описва"), ("допусна", "допуска"), ("предположи", "предполага"), ("смята", "смята"),
+    ("счита", "счита"), ("вярва", "вярва"), ("прецени", "преценява"), ("анонсира", "анонсира"),
+    ("изрази", "изразява"), ("обърна внимание", "обръща внимание"), ("даде да се разбере", "дава да се разбере"),
+    ("повтори", "повтаря"), ("разясни", "разяснява"), ("възкликна", "възклицава"), ("отчете", "отчита"),
+    ("прибави", "прибавя"), ("писа", "пише"), ("надява", "надява"), ("опасява", "опасява"),
+]
+"""(aorist 3sg, present 3sg) of verbs that report speech or a stated position."""
+
+DIRECTIVE = {"поиска", "призова", "посъветва", "помоли", "прикани", "апелира", "обеща", "настоя", "нареди",
+             "разпореди", "насърчи", "предложи", "заплаши", "предупреди"}
+"""Verbs whose reported content can be a да-clause ("призова всички да се молят")."""
+COGNITIVE = {"смята", "счита", "вярва", "прецени", "допусна", "предположи", "надява", "опасява"}
+"""Verbs of opinion: a cue only with a че-clause."""
+CHARACTERISING = {"определи", "нарече", "описа"}
+"""Verbs whose quoted complement is a characterisation: определи като "разочароващи"."""
+
+ADJECTIVE_CUES = ("категоричен", "категорична", "категорични", "убеден", "убедена", "убедени",
+                  "уверен", "уверена", "уверени", "на мнение")
+NOUN_CUES = ("По думите на", "по думите на", "Според", "според")
+POSSESSIVE_WORDS = re.compile(r"\b[Пп]о (?:негови|нейни|техни|неговите|нейните|техните) думи\b|\b[Пп]о думите (?:му|й|ѝ|им)\b")
+
+
+def verb_forms(aorist: str, present: str) -> dict[str, str]:
+    """Inflected form → gender it marks ("m", "f", "n", "pl" or "" when the form marks none)."""
+    head_aorist, _, rest_aorist = aorist.partition(" ")
+    head_present, _, rest_present = present.partition(" ")
+    tail_aorist = f" {rest_aorist}" if rest_aorist else ""
+    tail_present = f" {rest_present}" if rest_present else ""
+    forms = {head_aorist + tail_aorist: "", head_aorist + "ха" + tail_aorist: "pl", head_present + tail_present: ""}
+    if head_present.endswith(("а", "я")):
+        plural = head_present + "т"  # казва → казват
+    else:  # твърди → твърдят, пише → пишат
+        plural = head_present[:-1] + ("ат" if head_present[-2:-1] in "шжч" else "ят")
+    forms[plural + tail_present] = "pl"
+    gerund = head_present[:-1] + ("айки" if head_present[-1] == "а" else "яйки" if head_present[-1] == "я" else "ейки")
+    forms[gerund + tail_present] = ""  # "добавяйки, че …": the subject of the sentence speaks
+    for stem in {head_aorist, head_present[:-1] + "а" if head_present.endswith(("а", "я")) else None} - {None}:
+        for ending, gender in (("л", "m"), ("ла", "f"), ("ло", "n"), ("ли", "pl")):
+            forms[stem + ending + (tail_aorist if stem == head_aorist else tail_present)] = gender
+    return forms
+
+
+def _cue_table() -> dict[str, tuple[str, str]]:
+    table: dict[str, tuple[str, str]] = {}
+    for aorist, present in SPEECH_VERBS:
+        for form, gender in verb_forms(aorist, present).items():
+            table.setdefault(form, (aorist, gender))
+    return table
+
+
+CUE_FORMS = _cue_table()
+"""Every cue form → (its verb's aorist, gender it marks)."""
+ADJECTIVE_GENDER = {"категоричен": "m", "категорична": "f", "категорични": "pl", "убеден": "m", "убедена": "f",
+                    "убедени": "pl", "уверен": "m", "уверена": "f", "уверени": "pl", "на мнение": ""}
+AUXILIARY = r"(?:(?:е|са|бе|беше|бяха|е бил|е била|са били|се)\s+)?"
+CUE_PATTERN = re.compile(
+    r"(?<![\w-])(?:" + AUXILIARY + r"(?P<verb>" + "|".join(sorted(map(re.escape, CUE_FORMS), key=len, reverse=True)) + r")"
+    r"|(?P<adjective>" + "|".join(ADJECTIVE_CUES) + r")(?:\s+(?:е|бе|беше|са|бяха))?)(?![\w-])"
+)
+"""A cue: a verb form with its auxiliary ("е заявил", "се обяви") or a stance adjective ("категоричен бе")."""

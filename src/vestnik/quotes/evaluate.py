@@ -1,0 +1,114 @@
+"""`vestnik eval quotes`: score quotations against the gold of `shared/gold/quotes-dev`.
+
+As the guidelines (§2) define it: a predicted quote matches a gold one when the word-level F1
+of their contents (lower-cased word tokens) is at least 0.5, one to one, greedy by overlap;
+gold records marked optional (teaser lines) are neither required nor penalised. A speaker is
+right when the normalised names are equal, one contains the other, or the surnames agree; a
+null gold speaker is right only when the prediction has none.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MATCH_F1 = 0.5
+
+
+def words(text: str) -> Counter:
+    return Counter(re.findall(r"\w+", text.lower()))
+
+
+def word_f1(a: str, b: str) -> float:
+    x, y = words(a), words(b)
+    common = sum((x & y).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(x.values()), common / sum(y.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def _name(text: str | None) -> str:
+    return " ".join(re.findall(r"\w+", (text or "").lower()))
+
+
+def speaker_right(predicted: str | None, gold: str | None) -> bool:
+    if gold is None or predicted is None:
+        return gold is None and predicted is None
+    p, g = _name(predicted), _name(gold)
+    return p == g or (p and g and (p in g or g in p)) or (p.split() and g.split() and p.split()[-1] == g.split()[-1])
+
+
+@dataclass
+class QuoteScore:
+    documents: int = 0
+    predicted: int = 0
+    gold: int = 0
+    matched: int = 0
+    speaker_right: int = 0
+    gold_by_type: Counter = field(default_factory=Counter)
+    matched_by_type: Counter = field(default_factory=Counter)
+    errors: list = field(default_factory=list)
+
+    def add(self, doc: str, predicted: list[dict], gold: list[dict]) -> None:
+        self.documents += 1
+        pairs = sorted(((word_f1(p["content"], g["content"]), i, j) for i, p in enumerate(predicted)
+                        for j, g in enumerate(gold)), reverse=True)
+        used_p, used_g, matches = set(), set(), []
+        for score, i, j in pairs:
+            if score >= MATCH_F1 and i not in used_p and j not in used_g:
+                used_p.add(i)
+                used_g.add(j)
+                matches.append((i, j))
+        ignored = {i for i, j in matches if gold[j].get("optional")}
+        self.predicted += len(predicted) - len(ignored)
+        self.gold += sum(1 for g in gold if not g.get("optional"))
+        for g in gold:
+            if not g.get("optional"):
+                self.gold_by_type[g["type"]] += 1
+        for i, j in matches:
+            if gold[j].get("optional"):
+                continue
+            self.matched += 1
+            self.matched_by_type[gold[j]["type"]] += 1
+            right = speaker_right((predicted[i].get("speaker") or {}).get("name"), gold[j]["speaker"])
+            self.speaker_right += right
+            if not right:
+                self.errors.append((doc, "speaker", gold[j]["content"][:60], gold[j]["speaker"], predicted[i].get("speaker")))
+        for j, g in enumerate(gold):
+            if j not in used_g and not g.get("optional"):
+                self.errors.append((doc, "missed", g["type"], g["content"][:80], g["cue"]))
+        for i, p in enumerate(predicted):
+            if i not in used_p:
+                self.errors.append((doc, "spurious", p["type"], p["content"][:80], (p.get("cue") or {}).get("text")))
+
+    def table(self) -> str:
+        precision = self.matched / self.predicted if self.predicted else 0.0
+        recall = self.matched / self.gold if self.gold else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        e2e_p = self.speaker_right / self.predicted if self.predicted else 0.0
+        e2e_r = self.speaker_right / self.gold if self.gold else 0.0
+        e2e_f = 2 * e2e_p * e2e_r / (e2e_p + e2e_r) if e2e_p + e2e_r else 0.0
+        speaker_accuracy = self.speaker_right / self.matched if self.matched else 0.0
+        rows = ["| measure | precision | recall | F1 |", "|---|---|---|---|",
+                f"| detection | {precision:.3f} | {recall:.3f} | {f1:.3f} |",
+                f"| end to end (matched and speaker right) | {e2e_p:.3f} | {e2e_r:.3f} | {e2e_f:.3f} |",
+                "", f"speaker accuracy on matched quotes: {speaker_accuracy:.3f} ({self.speaker_right}/{self.matched})", "",
+                "| gold type | gold | found | recall |", "|---|---|---|---|"]
+        for kind in ("direct", "indirect", "mixed"):
+            gold = self.gold_by_type[kind]
+            rows.append(f"| {kind} | {gold} | {self.matched_by_type[kind]} | "
+                        f"{self.matched_by_type[kind] / gold if gold else 0:.3f} |")
+        return "\n".join(rows)
+
+
+def load_gold(gold_dir: Path) -> dict[str, list[dict]]:
+    """Raw file name → gold quotes."""
+    documents = {}
+    for path in sorted(gold_dir.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        documents[data["doc"]] = data["quotes"]
+    return documents

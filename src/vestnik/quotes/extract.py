@@ -1,0 +1,581 @@
+"""Find the quotations of an article and resolve their speakers (`vestnik_quotes` component).
+
+Rule-based, because no Bulgarian quotation extractor or annotated training corpus exists:
+the 25 annotated dev articles are for measuring, not for learning. The rules follow the
+annotation guidelines (`shared/guidelines/quotes.md`):
+
+* direct quotes: paired quotation marks („“ “” "" «») attributed by a cue before or after
+  them (`„…“, каза той`, `заяви: „…“`), the colon form (`Песков: Не, …`), and quoted
+  fragments that complete a cue (`определи като "разочароващи"`); names and titles in
+  quotation marks are not quotes;
+* indirect and mixed quotes: a че/да-clause after a cue, `Според X …`, `По думите на X …`,
+  `По негови думи …`, a sentence ended by a postposed cue (`…, категоричен бе той`), and an
+  anaphoric cue (`Това заяви X`) covering the sentence before;
+* speakers: the entity at the cue (subject before it, or after it in inverted order), or a
+  pronoun or role noun ("той", "дипломатът", "зам.-министърът") resolved to the person the
+  article named, by the titles it gave them, gender agreement and recency.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from vestnik.quotes.cues import (ADJECTIVE_GENDER, CHARACTERISING, COGNITIVE, CUE_FORMS, CUE_PATTERN, DIRECTIVE,
+                                 POSSESSIVE_WORDS)
+
+Doc.set_extension("quotes", default=None, force=True)
+
+OPENERS = {"„": "“”\"", "«": "»", "“": "”\"“", '"': '"'}
+CLOSING_ONLY = "“”»"
+PRONOUNS = {"той": "m", "тя": "f", "те": "pl", "то": "n", "него": "m", "нея": "f", "тях": "pl"}
+POSSESSIVE_GENDER = {"негови": "m", "неговите": "m", "му": "m", "нейни": "f", "нейните": "f", "й": "f", "ѝ": "f",
+                     "техни": "pl", "техните": "pl", "им": "pl"}
+ROLE_NOUN = re.compile(r"(?<![\w-])((?:[а-я]+[.-]{1,2})?[а-я]+(?:-[а-я]+)?(?:ът|ят|ката))(?![\w-])", re.I)
+"""A definite noun that can name a person: "дипломатът", "говорителят", "зам.-министърът", "министър-председателката"."""
+NOT_PEOPLE = re.compile(r"(?:докумен|проек|закон|доклад|текс|въпрос|процес|съвет|сай|пак|дълг|бюджет|пазар|случа|"
+                        r"резулта|вот|ден|живот|свят|път|брой|срок|план|отговор|ефект|риск|град|район|сектор)(?:ът|ят)$", re.I)
+ANONYMOUS = re.compile(r"^(?:източни|анализатор|експерт|наблюдател|медии|мнозина|хората|учени|специалисти|запознати)", re.I)
+MEDIA_RELAY = re.compile(r",?\s*(?:предаде|предадоха|предава|съобщи|съобщиха|пише|писа|информира|цитиран[аио]?|"
+                         r"цитирайки|позовавайки се на|според)\s+[^,]{0,60}$")
+CONNECTIVES = re.compile(r"^(?:Но|А|И|Освен това|Също така|Обаче|Все пак|Така|Той|Тя)\s+", re.I)
+LOST_CLOSING_CUE = re.compile(r",(?=\s*(?:" + "|".join(sorted(map(re.escape, CUE_FORMS), key=len, reverse=True)) + r")\s)")
+"""Where a quote whose closing mark was lost ends: at the comma before its cue ("…пациенти, обясни медикът")."""
+MAX_FRAGMENT_GAP = 80  # characters between a cue and the quoted fragment that completes it
+MAX_SPEAKER_WORDS = 12
+
+
+@dataclass(frozen=True)
+class TextSpan:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str
+    id: str | None
+
+
+@dataclass
+class Quote:
+    start: int
+    end: int
+    content: str
+    type: str  # direct | indirect | mixed
+    cue: TextSpan | None
+    speaker_mention: TextSpan | None
+    speaker: Speaker | None
+
+
+@dataclass
+class Person:
+    """A speaker candidate named in the article, with what the article says about them."""
+
+    id: str
+    name: str
+    label: str
+    gender: str
+    titles: set[str] = field(default_factory=set)
+
+
+class QuoteExtractor:
+    def __init__(self, text: str, sentences: list[tuple[int, int]], paragraphs: list[tuple[int, int]], entities, names):
+        self.text = text
+        self.sentences = sentences
+        self.paragraphs = paragraphs
+        self.entities = sorted(entities, key=lambda e: e.start)
+        self.people: dict[str, Person] = {}
+        for entity in self.entities:
+            if entity.label in ("PER", "ORG", "LOC") and entity.id not in self.people:
+                name = names.get(entity.id, entity.lemma)
+                self.people[entity.id] = Person(entity.id, name, entity.label, _gender(name) if entity.label == "PER" else "n")
+            if entity.label == "PER":
+                self.people[entity.id].titles.update(self._titles_before(entity.start))
+        self.last_speaker: Person | None = None
+        self.last_speaker_at = -1
+        self.used_cues: set[int] = set()  # a cue attributes one quotation
+
+    # -- the passes --------------------------------------------------------------------------------------------
+
+    def extract(self) -> list[Quote]:
+        quotes: list[Quote] = []
+        quoted = _quoted_spans(self.text)
+        for sentence_index, (start, end) in enumerate(self.sentences):
+            for quote in self._sentence_quotes(sentence_index, start, end, quoted):
+                if quote.speaker is not None and quote.speaker.id in self.people:
+                    self.last_speaker = self.people[quote.speaker.id]
+                    self.last_speaker_at = max(quote.end, quote.cue.end if quote.cue else 0)
+                quotes.append(quote)
+        quotes += self._colon_quotes()
+        quotes = _without_nested(sorted(quotes, key=lambda q: (q.start, -q.end)))
+        return quotes
+
+    def _sentence_quotes(self, index: int, start: int, end: int, quoted) -> list[Quote]:
+        sentence = self.text[start:end]
+        found: list[Quote] = []
+        inside = [(a, b) for a, b in quoted if start <= a < end]
+        for a, b in inside:
+            quote = self._direct(a, b, start, end)
+            if quote:
+                found.append(quote)
+        self.used_cues.update(q.cue.start for q in found if q.cue)
+        for cue in CUE_PATTERN.finditer(self.text, start, end):
+            cue_start, cue_end = cue.start(), cue.end()
+            if cue_start in self.used_cues:
+                continue
+            quote = (self._clause_after(cue, cue_start, cue_end, end) or self._postposed(cue, start, cue_start, cue_end, end)
+                     or self._anaphoric(index, cue, start, cue_start, cue_end, end))
+            if quote:
+                found.append(quote)
+                self.used_cues.add(cue_start)
+        for match in re.finditer(r"(?:^|(?<=[\s,(]))(?:[Сс]поред|[Пп]о думите на|[Зз]а)\s+", sentence):
+            quote = self._according_to(match, start, end)
+            if quote:
+                found.append(quote)
+        for match in POSSESSIVE_WORDS.finditer(sentence):
+            quote = self._possessive_words(match, start, end)
+            if quote:
+                found.append(quote)
+        return found
+
+    def _direct(self, open_at: int, close_at: int, sentence_start: int, sentence_end: int) -> Quote | None:
+        content_start, content_end = open_at + 1, close_at
+        content = self.text[content_start:content_end]
+        if not content.strip():
+            return None
+        after = self.text[close_at + 1: close_at + 1 + 120]
+        cue_after = re.match(r"[\s,]*[-–—]?\s*(?:още\s+)?", after)
+        position = close_at + 1 + cue_after.end()
+        cue = CUE_PATTERN.match(self.text, position)
+        if cue and (re.search(r"[,–—-]", after[:cue_after.end()]) or not _looks_like_name(content)):
+            # a name is followed by its verb without a comma: „Франкфуртер алгемайне цайтунг“ пише
+            speaker, mention = self._speaker_after(cue.end(), cue)
+            return self._quote(content_start, content_end, "direct", cue, mention, speaker)
+        before = self.text[max(sentence_start, open_at - MAX_FRAGMENT_GAP): open_at]
+        cues = list(CUE_PATTERN.finditer(self.text, max(sentence_start, open_at - MAX_FRAGMENT_GAP), open_at))
+        if cues and not re.search(r"[.!?]\s", before):
+            cue = cues[-1]
+            between = self.text[cue.end(): open_at]
+            is_name = _looks_like_name(content)
+            if _verb(cue) in DIRECTIVE | COGNITIVE:
+                if not content.startswith("да ") or _verb(cue) in COGNITIVE:
+                    return None
+            elif re.search(r"(?:^|\s)че\s*$", between) or between.strip() in (":", ",", "", "като", "за", "против"):
+                pass
+                pass
+            elif _verb(cue) in CHARACTERISING and not is_name:
+                pass
+            elif between.rstrip().endswith(":"):
+                pass
+            else:
+                return None
+            if is_name and not between.rstrip().endswith((":", "че")):
+                return None
+            speaker, mention = self._speaker_before(cue.start(), sentence_start, cue)
+            if speaker is None and mention is None:
+                speaker, mention = self._speaker_after(cue.end(), cue, limit=open_at)
+            return self._quote(content_start, content_end, "direct", cue, mention, speaker)
+        paragraph = next(((a, b) for a, b in self.paragraphs if a <= open_at < b), None)
+        if paragraph and open_at == sentence_start and not _looks_like_name(content):
+            # „…“. Това каза X — attributed by the next sentence
+            anaphor = re.match(r"\W*(?:Това|Тези думи)\s+", self.text[close_at + 1: paragraph[1]])
+            if anaphor and (cue := CUE_PATTERN.match(self.text, close_at + 1 + anaphor.end())):
+                speaker, mention = self._speaker_after(cue.end(), cue)
+                return self._quote(content_start, content_end, "direct", cue, mention, speaker)
+        if paragraph and open_at == paragraph[0] and close_at >= paragraph[1] - 2 and not _looks_like_name(content):
+            # a whole paragraph in quotation marks continues the last speaker (guidelines §3.8)
+            if self.last_speaker:
+                return self._quote(content_start, content_end, "direct", None, None, self._as_speaker(self.last_speaker))
+        return None
+
+    def _clause_after(self, cue: re.Match, cue_start: int, cue_end: int, sentence_end: int) -> Quote | None:
+        """`X заяви, че …`, `заяви X, че …`, `призова да …`."""
+        rest = self.text[cue_end:sentence_end]
+        verb = _verb(cue)
+        clause = re.match(r"(?P<middle>[^.!?;„“\"«»]{0,90}?)(?:,\s*|\s+)(?:и\s+)?(?P<link>че|дали|да)\s+", rest)
+        if not clause or (clause.group("link") == "да" and verb not in DIRECTIVE) \
+                or (clause.group("link") == "дали" and verb in COGNITIVE):
+            return None
+        if verb in COGNITIVE and clause.group("link") != "че":
+            return None
+        content_start = cue_end + (clause.start("link") if clause.group("link") == "да" else clause.end())
+        content_end = _trim_clause(self.text, content_start, sentence_end)
+        if content_end - content_start < 8:
+            return None
+        sentence_start = self._sentence_start(cue_start)
+        speaker, mention = self._speaker_before(cue_start, sentence_start, cue)
+        if speaker is None and mention is None:
+            speaker, mention = self._speaker_after(cue_end, cue, limit=cue_end + clause.start("link"))
+        if speaker is None and mention is None:
+            speaker, mention = self._continuing(cue)
+        return self._quote(content_start, content_end, _indirect_type(self.text[content_start:content_end]), cue, mention, speaker)
+
+    def _postposed(self, cue: re.Match, sentence_start: int, cue_start: int, cue_end: int, sentence_end: int) -> Quote | None:
+        """`Разбира се, че няма да правим …, категоричен бе той.`: the cue and its speaker end the sentence."""
+        before = self.text[sentence_start:cue_start]
+        if not re.search(r"[,–—-]\s*$", before) or len(before.strip()) < 10:
+            return None
+        if before.rstrip().rstrip(",–—-").rstrip()[-1:] in "\"“”»":
+            return self._lost_opening(sentence_start, cue_start, cue_end, cue)
+        tail = self.text[cue_end:sentence_end].strip().rstrip(".!?")
+        if len(tail.split()) > MAX_SPEAKER_WORDS or "," in tail and not re.search(r"[А-Я]", tail):
+            return None
+        content_start = sentence_start
+        connective = CONNECTIVES.match(self.text[content_start:cue_start])
+        if connective and connective.group().strip() in ("Но", "А", "И"):
+            content_start += connective.end()
+        content_end = sentence_start + len(before.rstrip().rstrip(",–—-").rstrip())
+        content = self.text[content_start:content_end]
+        if not content or (content.startswith(tuple(OPENERS)) and _quoted_spans(content)[0][1] >= len(content) - 1):
+            return None  # wholly in quotation marks: a direct quote, found by `_direct`
+        speaker, mention = self._speaker_after(cue_end, cue)
+        if speaker is None and mention is None:
+            return None
+        return self._quote(content_start, content_end, _indirect_type(content), cue, mention, speaker)
+
+    def _lost_opening(self, sentence_start: int, cue_start: int, cue_end: int, cue: re.Match) -> Quote | None:
+        """`Хората ще могат … придвижването", добави той.` with no opening mark: the quote starts at the
+        paragraph, or after the last sentence that holds a cue or a quotation mark (guidelines §6.1)."""
+        close_at = len(self.text[:cue_start].rstrip(" ,–—-")) - 1  # the closing mark
+        if any(a < close_at <= b + 1 for a, b in _quoted_spans(self.text[:close_at + 1])):
+            return None  # its opening mark is there: `_direct` handles it
+        paragraph_start = next((a for a, b in self.paragraphs if a <= cue_start <= b), sentence_start)
+        start = sentence_start
+        for a, b in reversed(self.sentences):
+            if b <= sentence_start and a >= paragraph_start:
+                if CUE_PATTERN.search(self.text, a, b) or any(ch in self.text[a:b] for ch in OPENERS):
+                    break
+                start = a
+        content_end = close_at
+        if content_end - start < 8:
+            return None
+        speaker, mention = self._speaker_after(cue_end, cue)
+        return self._quote(start, content_end, "direct", cue, mention, speaker)
+
+    def _anaphoric(self, index: int, cue: re.Match, sentence_start: int, cue_start: int, cue_end: int, sentence_end: int) -> Quote | None:
+        """`… Това заяви X.`: the cue attributes the sentence before."""
+        if index == 0 or not re.fullmatch(r"(?:Това|Тези думи|Така)\s+(?:\w+\s+){0,3}", self.text[sentence_start:cue_start]):
+            return None
+        previous_start, previous_end = self.sentences[index - 1]
+        content_end = previous_end - 1 if self.text[previous_end - 1] in ".!?" else previous_end
+        content = self.text[previous_start:content_end]
+        if content[:1] in OPENERS or len(content) < 10:
+            return None
+        speaker, mention = self._speaker_after(cue_end, cue)
+        return self._quote(previous_start, content_end, _indirect_type(content), cue, mention, speaker)
+
+    def _according_to(self, match: re.Match, sentence_start: int, sentence_end: int) -> Quote | None:
+        """`Според X …`, `По думите на X, …`, `За него …`."""
+        source_start = sentence_start + match.end()
+        entity = next((e for e in self.entities if e.start == source_start and e.label in ("PER", "ORG", "LOC")), None)
+        pronoun = re.match(r"(него|нея|тях)\b", self.text[source_start:])
+        keyword = match.group().strip()
+        if keyword.lower() == "за" and not pronoun:
+            return None
+        if entity:
+            source_end, speaker, mention = entity.end, self._as_speaker(self.people.get(entity.id)), TextSpan(entity.start, entity.end, entity.text)
+        elif pronoun:
+            source_end = source_start + pronoun.end()
+            person = self._resolve_pronoun(PRONOUNS[pronoun.group(1)], source_start)
+            speaker, mention = self._as_speaker(person), TextSpan(source_start, source_end, pronoun.group(1))
+        else:
+            return None
+        skip = re.match(r"[,\s]*", self.text[source_end:])
+        content_start = source_end + skip.end()
+        content_end = _trim_clause(self.text, content_start, sentence_end)
+        prefix = self.text[sentence_start:sentence_start + match.start()].strip() if match.start() else ""
+        if prefix and not keyword.lower().startswith("според"):
+            return None
+        if prefix:  # "Важно според него е …": the whole sentence is the content
+            content_start = sentence_start
+        if content_end - content_start < 8:
+            return None
+        cue = TextSpan(sentence_start + match.start(), sentence_start + match.start() + len(keyword), keyword)
+        return Quote(content_start, content_end, self.text[content_start:content_end],
+                     _indirect_type(self.text[content_start:content_end]), cue, mention, speaker)
+
+    def _possessive_words(self, match: re.Match, sentence_start: int, sentence_end: int) -> Quote | None:
+        """`По негови думи …`, `По думите му …`."""
+        gender = next((g for word, g in POSSESSIVE_GENDER.items() if re.search(rf"\b{word}\b", match.group())), "")
+        person = self._resolve_pronoun(gender, sentence_start + match.start())
+        skip = re.match(r"[,\s]*", self.text[sentence_start + match.end():])
+        content_start = sentence_start + match.end() + skip.end()
+        content_end = _trim_clause(self.text, content_start, sentence_end)
+        if content_end - content_start < 8:
+            return None
+        cue = TextSpan(sentence_start + match.start(), sentence_start + match.end(), match.group())
+        return Quote(content_start, content_end, self.text[content_start:content_end],
+                     _indirect_type(self.text[content_start:content_end]), cue, cue, self._as_speaker(person))
+
+    def _colon_quotes(self) -> list[Quote]:
+        """`Песков: Не, този ден …` — a speaker and a colon opening a paragraph (headlines, leads)."""
+        quotes = []
+        for start, end in self.paragraphs:
+            head = re.match(r"([^:\n]{2,80}?)\s*:\s+(?=\S)", self.text[start:end])
+            if not head or len(head.group(1).split()) > 8:
+                continue
+            in_head = [e for e in self.entities if start <= e.start and e.end <= start + head.end(1)
+                       and (_is_person(e) or e.label in ("ORG", "LOC"))]
+            entity = next((e for e in in_head if e.label == "PER"), in_head[-1] if in_head else None)
+            content_start = start + head.end()
+            content_end = end
+            if self.text[content_start] in OPENERS:
+                continue
+            if entity is not None:
+                person = self.people.get(entity.id)
+            elif re.fullmatch(r"[А-Я][а-я.-]+(?: [а-я.-]+){0,3}", head.group(1)) and \
+                    any(ROLE_NOUN.fullmatch(word) for word in head.group(1).split()[:1]) or \
+                    re.fullmatch(r"[А-Я][а-я]+", head.group(1)):
+                # "Испанският външен министър:", "Експерт:" — a source the article names later (guidelines §7.2)
+                person = self._resolve_role(head.group(1).split()[-1].lower(), "", start) \
+                    or next((self._person_of(e) for e in self.entities if e.start >= end and _is_person(e)), None)
+                if person is None:
+                    continue
+            else:
+                continue
+            cue = TextSpan(start + head.end(1), start + head.end(1) + 1, ":")
+            quotes.append(Quote(content_start, content_end, self.text[content_start:content_end], "direct", cue,
+                                TextSpan(start, start + head.end(1), head.group(1)), self._as_speaker(person)))
+        return quotes
+
+    # -- speakers ----------------------------------------------------------------------------------------------
+
+    def _speaker_before(self, cue_start: int, sentence_start: int, cue: re.Match):
+        """The subject before the cue, in the same clause: an entity, a pronoun or a role noun, nearest first."""
+        clause = list(re.finditer(r"[,;:–—]\s", self.text[sentence_start:cue_start]))
+        if clause:
+            sentence_start += clause[-1].end()
+        window = self.text[sentence_start:cue_start]
+        if re.search(r"(?:^|\s)(?:като|и)\s*$", window) and len(window.split()) <= 1:
+            return None, None  # "…, като посочи, че", "… и подчерта, че": the subject goes on
+        entity = next((e for e in reversed(self.entities) if sentence_start <= e.start and e.end <= cue_start
+                       and (_is_person(e) or e.label in ("ORG", "LOC")) and len(self.text[e.end:cue_start].split()) <= 3
+                       and not re.search(r"[,;:]\s", self.text[e.end:cue_start])), None)
+        if entity:
+            return self._as_speaker(self._person_of(entity)), TextSpan(entity.start, entity.end, entity.text)
+        words = list(re.finditer(r"[\w.-]+", window))[-3:]
+        for word in reversed(words):
+            found = self._pronoun_or_role(sentence_start + word.start(), sentence_start + word.end(), cue)
+            if found:
+                return found
+        return None, None
+
+    def _speaker_after(self, cue_end: int, cue: re.Match, limit: int | None = None):
+        """The speaker after the cue: `каза той`, `заяви руският министър Сергей Рябков`."""
+        sentence_end = next((b for a, b in self.sentences if a <= cue_end < b), len(self.text))
+        stop = re.search(r"[!?;\n„“\"«]|\.$|,\s|\sче\s|\sда\s", self.text[cue_end:min(sentence_end, cue_end + 160)])
+        end = cue_end + (stop.start() if stop else min(sentence_end - cue_end, 160))
+        if limit is not None:
+            end = min(end, limit)
+        candidates = [e for e in self.entities if cue_end <= e.start and e.end <= end and (_is_person(e) or e.label in ("ORG", "LOC"))]
+        # "заяви математикът на Националния оперативен щаб проф. Николай Витанов": the person heads the phrase
+        entity = next((e for e in reversed(candidates) if e.label == "PER"), candidates[0] if candidates else None)
+        if entity:
+            if ANONYMOUS.match(self.text[cue_end:entity.start].strip()):
+                return None, TextSpan(cue_end, end, self.text[cue_end:end].strip())
+            return self._as_speaker(self._person_of(entity)), TextSpan(entity.start, entity.end, entity.text)
+        region = self.text[cue_end:end]
+        for word in re.finditer(r"[\w.-]+", region):
+            if word.group().lower() in ("още", "веднъж", "отново", "пак", "и", "пред", "в", "на", "по", "след", "вчера",
+                                        "днес", "от", "също"):
+                continue
+            if ANONYMOUS.match(word.group()):
+                return None, TextSpan(cue_end + word.start(), cue_end + word.end(), word.group())
+            return self._pronoun_or_role(cue_end + word.start(), cue_end + word.end(), cue) or (None, None)
+        return None, None
+
+    def _pronoun_or_role(self, start: int, end: int, cue: re.Match):
+        word = self.text[start:end]
+        lower = word.lower()
+        gender = _cue_gender(cue)
+        if lower in PRONOUNS:
+            person = self._resolve_pronoun(gender or PRONOUNS[lower], start)
+            return self._as_speaker(person), TextSpan(start, end, word)
+        if ROLE_NOUN.fullmatch(word) and not NOT_PEOPLE.search(lower):
+            noun_gender = "f" if lower.endswith("ката") else "m"
+            person = self._resolve_role(lower, gender or noun_gender, start)
+            return self._as_speaker(person), TextSpan(start, end, word)
+        return None
+
+    def _resolve_pronoun(self, gender: str, before: int) -> Person | None:
+        """The most recent agreeing person: named in the text, or quoted as a speaker, whichever came later."""
+        named = next(((entity.end, self._person_of(entity)) for entity in reversed(self.entities)
+                      if entity.end <= before and _is_person(entity) and _agrees(self._person_of(entity), gender)), None)
+        if self.last_speaker and _agrees(self.last_speaker, gender) and (named is None or self.last_speaker_at >= named[0]):
+            return self.last_speaker
+        return named[1] if named else None
+
+    def _resolve_role(self, noun: str, gender: str, before: int) -> Person | None:
+        """A role noun names the one person the article gave that title; else the nearest agreeing person."""
+        stem = _title_stem(noun.replace("зам.-", "заместник-").replace("зам.", "заместник"))
+        titled = [p for p in self.people.values() if p.label == "PER" and p.name[:1].isupper()
+                  and any(stem in t or t in stem for t in p.titles)]
+        if len(titled) == 1:
+            return titled[0]
+        return self._resolve_pronoun(gender, before)
+
+    def _person_of(self, entity) -> Person:
+        return self.people[entity.id]
+
+    def _titles_before(self, position: int) -> set[str]:
+        """Role words just before a person's name: "руският заместник-министър на външните работи Сергей Рябков"."""
+        window = self.text[max(0, position - 80):position]
+        window = re.split(r"[.;:!?\"„“”]|,\s", window)[-1]
+        return {_title_stem(word) for word in re.findall(r"[а-я][а-я.-]+", window) if len(word) > 3}
+
+    def _sentence_start(self, position: int) -> int:
+        return next((a for a, b in self.sentences if a <= position < b), position)
+
+    def _continuing(self, cue: re.Match):
+        """No subject at the cue ("И обясни, че …", "… и подчерта, че …"): the last speaker goes on."""
+        if self.last_speaker and _agrees(self.last_speaker, _cue_gender(cue)):
+            return self._as_speaker(self.last_speaker), None
+        return None, None
+
+    def _as_speaker(self, person: Person | None) -> Speaker | None:
+        return Speaker(person.name, person.id) if person else None
+
+    def _quote(self, start, end, kind, cue, mention, speaker) -> Quote:
+        cue_span = TextSpan(cue.start(), cue.end(), cue.group()) if isinstance(cue, re.Match) else cue
+        return Quote(start, end, self.text[start:end], kind, cue_span, mention, speaker)
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """(opening mark, closing mark) offsets of every quotation; a lost closing mark ends at the paragraph."""
+    spans, i = [], 0
+    while i < len(text):
+        mark = text[i]
+        if mark in OPENERS and (mark not in '"“' or i == 0 or not text[i - 1].isalnum()):
+            closers = OPENERS[mark]
+            depth, j = 0, i + 1
+            # straight quotes cannot nest or cross paragraphs: past the paragraph, the mark was lost
+            paragraph_end = text.find("\n\n", i)
+            limit = i + 3000 if mark in "„«" else paragraph_end if paragraph_end >= 0 else len(text)
+            while j < len(text) and j < limit:
+                if text[j] == mark and mark in "„«" :
+                    depth += 1
+                elif text[j] in closers and (j + 1 == len(text) or not text[j + 1].isalnum()) and not text[j - 1].isspace():
+                    if depth == 0:
+                        break
+                    depth -= 1
+                j += 1
+            else:
+                j = text.find("\n", i)
+                j = len(text) if j < 0 else j
+                cut = LOST_CLOSING_CUE.search(text, i, j)
+                j = cut.start() if cut else j
+            spans.append((i, j))
+            i = j + 1
+        else:
+            i += 1
+    return spans
+
+
+def _looks_like_name(content: str) -> bool:
+    words = content.split()
+    return len(words) <= 4 and not re.search(r"[.!?,;:]", content) and (content[:1].isupper() or content[:1].isdigit())
+
+
+def _trim_clause(text: str, start: int, sentence_end: int) -> int:
+    """End of a reported clause: before the final stop, a media relay tag or a concessive "въпреки"."""
+    clause = text[start:sentence_end].rstrip()
+    clause = clause[:-1] if clause.endswith((".", "!", "?", ";")) and not clause.endswith(" г.") else clause
+    relay = MEDIA_RELAY.search(clause)
+    if relay and relay.start() > 10:
+        clause = clause[: relay.start()]
+    concession = re.search(r",?\s+въпреки\s", clause)
+    if concession and concession.start() > 10:
+        clause = clause[: concession.start()]
+    return start + len(clause.rstrip(" ,"))
+
+
+def _indirect_type(content: str) -> str:
+    return "mixed" if re.search(r"[„“\"«»]\w", content) and not _only_names_quoted(content) else "indirect"
+
+
+def _only_names_quoted(content: str) -> bool:
+    return all(_looks_like_name(content[a + 1:b]) for a, b in _quoted_spans(content))
+
+
+def _without_nested(quotes: list[Quote]) -> list[Quote]:
+    """One record per quotation: a span inside another quote's span of the same speaker goes."""
+    kept: list[Quote] = []
+    for quote in quotes:
+        if any(k.start <= quote.start and quote.end <= k.end and (k.speaker == quote.speaker or quote.cue is None
+                                                                  or (k.start, k.end) == (quote.start, quote.end))
+               for k in kept):
+            continue
+        kept = [k for k in kept if not (quote.start <= k.start and k.end <= quote.end and k.speaker == quote.speaker)]
+        kept.append(quote)
+    return sorted(kept, key=lambda q: q.start)
+
+
+def _verb(cue: re.Match) -> str:
+    verb = cue.group("verb")
+    return CUE_FORMS[verb][0] if verb else ""
+
+
+def _cue_gender(cue: re.Match) -> str:
+    if cue.group("verb"):
+        return CUE_FORMS[cue.group("verb")][1]
+    return ADJECTIVE_GENDER.get(cue.group("adjective"), "")
+
+
+def _gender(name: str) -> str:
+    """"f" or "m" from Bulgarian name endings; "" when the name does not tell ("Мей", "Шерман")."""
+    words = name.split()
+    last, first = words[-1].lower(), words[0].lower()
+    if last.endswith(("ова", "ева", "ска", "ина")) or (len(words) > 1 and first.endswith(("а", "я"))
+                                                         and first not in ("никола", "илия", "фома", "лука")):
+        return "f"
+    if last.endswith(("ов", "ев", "ски", "ин")) or len(words) > 1:
+        return "m"
+    return ""
+
+
+def _is_person(entity) -> bool:
+    """A named person; not a group tagged PER such as "европейците", "британците"."""
+    return entity.label == "PER" and entity.lemma[:1].isupper()
+
+
+def _agrees(person: Person | None, gender: str) -> bool:
+    if person is None:
+        return False
+    if gender == "pl":
+        return person.label != "PER"
+    return not gender or not person.gender or person.gender == gender
+
+
+def _title_stem(word: str) -> str:
+    word = word.lower().strip(".-")
+    for ending in ("ката", "ят", "ът", "ия", "ата", "та", "а"):
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
+def extract_quotes(doc: Doc) -> list[Quote]:
+    sentences = [(s[0].idx, s[-1].idx + len(s[-1].text)) for s in doc.sents if not all(t.is_space for t in s)]
+    sentences = [(a, b) for a, b in sentences if a < b]
+    paragraphs, start = [], 0
+    for block in doc.text.split("\n\n"):
+        paragraphs.append((start, start + len(block)))
+        start += len(block) + 2
+    entities = doc._.entities or []
+    names = {}
+    for entity in entities:
+        best = names.get(entity.id)
+        if best is None or len(entity.lemma.split()) > len(best.split()):
+            names[entity.id] = entity.lemma
+    return QuoteExtractor(doc.text, sentences, paragraphs, entities, names).extract()
+
+
+@Language.component("vestnik_quotes")
+def attach_quotes(doc: Doc) -> Doc:
+    doc._.quotes = extract_quotes(doc)
+    return doc
