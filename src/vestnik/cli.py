@@ -63,8 +63,6 @@ def _parser() -> argparse.ArgumentParser:
     train_ner.add_argument("--output", required=True, type=Path, help="model directory to write")
     train_ner.add_argument("--seed", type=int, default=0)
     train_ner.add_argument("--max-epochs", type=int, help="override the epoch budget of ner.cfg")
-    train_ner.add_argument("--swap-copies", type=int, default=0,
-                           help="add this many copies of the training articles with names swapped (default 0)")
 
     evaluate = commands.add_parser("eval", help="score a stage against gold data").add_subparsers(dest="what", required=True)
     eval_ner = evaluate.add_parser("ner", help="entities against SlavicNER: mentions, documents, base forms, linking")
@@ -90,8 +88,7 @@ def _data_arguments(parser: argparse.ArgumentParser, default_split: str) -> None
 def _train(args: argparse.Namespace) -> int:
     from vestnik.entities.train import train_ner
 
-    summary = train_ner(args.data, args.split, tuple(args.langs.split(",")), args.output, args.seed, args.max_epochs,
-                        args.swap_copies)
+    summary = train_ner(args.data, args.split, tuple(args.langs.split(",")), args.output, args.seed, args.max_epochs)
     print(json.dumps(summary, indent=2))
     return EXIT_OK
 
@@ -211,10 +208,19 @@ def digest(record: Article) -> str:
     if record.dates:
         lines.append("dates:")
         lines += [f"  {d.text!r} → {d.value or '?'} ({d.granularity}{', relative' if d.relative else ''})" for d in record.dates]
-    for name in ("entities", "quotes", "events"):
-        items = getattr(record, name)
-        if items:
-            lines.append(f"{name}: {len(items)}")
+    if record.distinct_entities:
+        lines.append(f"entities ({len(record.entities)} mentions of {len(record.distinct_entities)}):")
+        lines += [f"  {e.label} {e.name} [{e.latin}] ×{len(e.mentions)} · {e.id}" for e in record.distinct_entities]
+    if record.quotes:
+        lines.append(f"quotes ({len(record.quotes)}):")
+        for quote in record.quotes:
+            who = quote.speaker.name if quote.speaker else "(unnamed)"
+            via = f" via “{quote.speaker_mention.text}”" if quote.speaker_mention and quote.speaker and \
+                quote.speaker_mention.text != quote.speaker.name else ""
+            cue = quote.cue.text if quote.cue else "—"
+            lines.append(f"  {who}{via} [{quote.type}, {cue}]: {_short(quote.content, 80)}")
+    if record.events:
+        lines.append(f"events: {len(record.events)}")
     return "\n".join(lines) + "\n"
 
 

@@ -19,6 +19,8 @@ from spacy.language import Language
 
 from vestnik.entities.corpus import LABELS, Document
 
+ENTITY_COMPONENTS = ["tok2vec", "ner", "vestnik_consistent_entities", "vestnik_entities"]
+
 
 @dataclass
 class Counts:
@@ -75,8 +77,7 @@ def evaluate(nlp: Language, documents: Iterable[Document]) -> Report:
     documents = list(documents)
     report = Report(documents=len(documents))
     kb = nlp.get_pipe("vestnik_entities").kb
-    rules_only = [name for name in nlp.pipe_names if name in ("vestnik_sentences", "vestnik_dates")]
-    with nlp.select_pipes(disable=rules_only):
+    with nlp.select_pipes(enable=ENTITY_COMPONENTS):
         docs = nlp.pipe(nlp.make_doc(document.text) for document in documents)
         for document, doc in zip(documents, docs):
             predicted = {(m.start, m.end, m.label): m for m in doc._.entities}

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
 import shutil
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 from spacy.cli.train import train as spacy_train
@@ -52,49 +50,12 @@ def to_spacy_doc(nlp, document: Document) -> tuple[Doc, int]:
     return doc, len(missing)
 
 
-def swap_names(documents: list[Document], copies: int, seed: int) -> list[Document]:
-    """Copies of `documents` in which each mention is, with even odds, replaced by another name of
-    the same label and language seen in training. On a new story every name is new: the copies make
-    the recogniser learn names from their context and shape rather than by heart."""
-    pool: dict[tuple[str, str], list[str]] = {}
-    for document in documents:
-        for mention in document.mentions:
-            pool.setdefault((document.lang, mention.label), []).append(mention.text)
-    pool = {key: sorted(set(names)) for key, names in pool.items()}
-    swapped = []
-    for copy in range(copies):
-        for document in documents:
-            rng = random.Random(f"{seed}:{copy}:{document.path}")
-            pieces, mentions, cursor, length = [], [], 0, 0
-            for mention in filter_overlaps(document.mentions):
-                name = rng.choice(pool[(document.lang, mention.label)]) if rng.random() < 0.5 else mention.text
-                pieces.append(document.text[cursor:mention.start])
-                length += mention.start - cursor
-                mentions.append(replace(mention, start=length, end=length + len(name), text=name))
-                pieces.append(name)
-                length += len(name)
-                cursor = mention.end
-            pieces.append(document.text[cursor:])
-            swapped.append(replace(document, path=f"{document.path}#swap{copy}", text="".join(pieces),
-                                   mentions=tuple(mentions)))
-    return swapped
-
-
-def filter_overlaps(mentions) -> list:
-    kept, end = [], -1
-    for mention in sorted(mentions, key=lambda m: (m.start, -m.end)):
-        if mention.start >= end:
-            kept.append(mention)
-            end = mention.end
-    return kept
-
-
 def _held_back(path: str) -> bool:
     return int(hashlib.sha1(path.encode()).hexdigest(), 16) % 100 < SELECTION_PERCENT
 
 
 def train_ner(data: Path, split: str, langs: tuple[str, ...], output: Path, seed: int = 0,
-              max_epochs: int | None = None, swap_copies: int = 0) -> dict:
+              max_epochs: int | None = None) -> dict:
     """Train on `split` of `langs` (Bulgarian base forms and KB entries always from the same split);
     write a loadable model directory to `output` and return what was used."""
     nlp = blank_nlp()
@@ -106,8 +67,6 @@ def train_ner(data: Path, split: str, langs: tuple[str, ...], output: Path, seed
         doc, missing = to_spacy_doc(nlp, document)
         unaligned += missing
         (select_bin if _held_back(document.path) else train_bin).add(doc)
-    for document in swap_names([d for d in documents if not _held_back(d.path)], swap_copies, seed):
-        train_bin.add(to_spacy_doc(nlp, document)[0])
     output.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as work:
         work_dir = Path(work)
@@ -125,7 +84,7 @@ def train_ner(data: Path, split: str, langs: tuple[str, ...], output: Path, seed
     BaseFormRules.learn(bulgarian).save(output / "base_forms.json")
     kb_documents = list(read_split(data, split, KB_LANGS))
     KnowledgeBase.build(kb_documents).save(output / "kb.json.gz")
-    summary = {"split": split, "langs": list(langs), "seed": seed, "swap_copies": swap_copies, "documents": len(documents),
+    summary = {"split": split, "langs": list(langs), "seed": seed, "documents": len(documents),
                "selection_documents": len(select_bin), "unaligned_mentions": unaligned,
                "mentions": sum(len(d.mentions) for d in documents), "kb_documents": len(kb_documents)}
     (output / "training.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")

@@ -25,7 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from vestnik.quotes.cues import (ADJECTIVE_GENDER, CHARACTERISING, COGNITIVE, CUE_FORMS, CUE_PATTERN, DIRECTIVE,
-                                 POSSESSIVE_WORDS)
+                                 POSSESSIVE_WORDS, SPEECH_NOUNS)
 
 Doc.set_extension("quotes", default=None, force=True)
 
@@ -44,6 +44,7 @@ MEDIA_RELAY = re.compile(r",?\s*(?:предаде|предадоха|преда�
 CONNECTIVES = re.compile(r"^(?:Но|А|И|Освен това|Също така|Обаче|Все пак|Така|Той|Тя)\s+", re.I)
 LOST_CLOSING_CUE = re.compile(r",(?=\s*(?:" + "|".join(sorted(map(re.escape, CUE_FORMS), key=len, reverse=True)) + r")\s)")
 """Where a quote whose closing mark was lost ends: at the comma before its cue ("…пациенти, обясни медикът")."""
+RELATIVE_CLAUSE = re.compile(r"(?:който|която|което|които|чийто|чиято|чиито)\b")
 MAX_FRAGMENT_GAP = 80  # characters between a cue and the quoted fragment that completes it
 MAX_SPEAKER_WORDS = 12
 
@@ -113,7 +114,26 @@ class QuoteExtractor:
                 quotes.append(quote)
         quotes += self._colon_quotes()
         quotes = _without_nested(sorted(quotes, key=lambda q: (q.start, -q.end)))
-        return quotes
+        return sorted(quotes + self._between_same_speaker(quotes), key=lambda q: q.start)
+
+    def _between_same_speaker(self, quotes: list[Quote]) -> list[Quote]:
+        """Paragraphs with no cue between two quotes of the same speaker continue that speaker (§3.8)."""
+        found = []
+        for a, b in self.paragraphs:
+            if any(q.start < b and a < q.end for q in quotes) or CUE_PATTERN.search(self.text, a, b):
+                continue
+            before = [q for q in quotes if q.end <= a]
+            after = [q for q in quotes if q.start >= b]
+            if not before or not after or before[-1].speaker is None or before[-1].speaker != after[0].speaker:
+                continue
+            gap = self.text[before[-1].end:after[0].start]
+            if gap.count("\n\n") > 2 or any(e.label == "PER" and self.people[e.id].name != before[-1].speaker.name
+                                              for e in self.entities if a <= e.start < b and e.id in self.people):
+                continue
+            end = b - 1 if self.text[b - 1] in ".!?" else b
+            if end - a >= 20 and self.text[a] not in OPENERS:
+                found.append(Quote(a, end, self.text[a:end], _indirect_type(self.text[a:end]), None, None, before[-1].speaker))
+        return found
 
     def _sentence_quotes(self, index: int, start: int, end: int, quoted) -> list[Quote]:
         sentence = self.text[start:end]
@@ -135,6 +155,10 @@ class QuoteExtractor:
                 self.used_cues.add(cue_start)
         for match in re.finditer(r"(?:^|(?<=[\s,(]))(?:[Сс]поред|[Пп]о думите на|[Зз]а)\s+", sentence):
             quote = self._according_to(match, start, end)
+            if quote:
+                found.append(quote)
+        for match in SPEECH_NOUNS.finditer(sentence):
+            quote = self._speech_noun(match, start, end)
             if quote:
                 found.append(quote)
         for match in POSSESSIVE_WORDS.finditer(sentence):
@@ -299,6 +323,28 @@ class QuoteExtractor:
         return Quote(content_start, content_end, self.text[content_start:content_end],
                      _indirect_type(self.text[content_start:content_end]), cue, mention, speaker)
 
+    def _speech_noun(self, match: re.Match, sentence_start: int, sentence_end: int) -> Quote | None:
+        """`обвинението, че …`, `предложението на ЕК да …`: the noun is the cue; its "на X" the speaker."""
+        noun_end = sentence_start + match.end()
+        link = re.match(r"(?P<source>\s+на\s+[^,.;]{1,60}?)?(?:,\s*|\s+)(?P<word>че|да)\s", self.text[noun_end:sentence_end])
+        if not link:
+            return None
+        speaker = mention = None
+        if link.group("source"):
+            source_start, source_end = noun_end + link.start("source"), noun_end + link.end("source")
+            entity = next((e for e in self.entities if source_start <= e.start and e.end <= source_end
+                           and (_is_person(e) or e.label in ("ORG", "LOC"))), None)
+            if entity is None:
+                return None
+            speaker, mention = self._as_speaker(self._person_of(entity)), TextSpan(entity.start, entity.end, entity.text)
+        content_start = noun_end + (link.start("word") if link.group("word") == "да" else link.end())
+        content_end = _trim_clause(self.text, content_start, sentence_end)
+        if content_end - content_start < 8:
+            return None
+        cue = TextSpan(sentence_start + match.start(), noun_end, match.group())
+        content = self.text[content_start:content_end]
+        return Quote(content_start, content_end, content, _indirect_type(content), cue, mention, speaker)
+
     def _possessive_words(self, match: re.Match, sentence_start: int, sentence_end: int) -> Quote | None:
         """`По негови думи …`, `По думите му …`."""
         gender = next((g for word, g in POSSESSIVE_GENDER.items() if re.search(rf"\b{word}\b", match.group())), "")
@@ -347,15 +393,37 @@ class QuoteExtractor:
 
     def _speaker_before(self, cue_start: int, sentence_start: int, cue: re.Match):
         """The subject before the cue, in the same clause: an entity, a pronoun or a role noun, nearest first."""
-        clause = list(re.finditer(r"[,;:–—]\s", self.text[sentence_start:cue_start]))
-        if clause:
-            sentence_start += clause[-1].end()
+        if cue.group("verb") and cue.group("verb").endswith("йки"):
+            # a gerund ("…, твърдейки, че …") shares the subject of the sentence
+            subject = next((e for e in self.entities if sentence_start <= e.start < cue_start and _is_person(e)), None)
+            if subject:
+                return self._as_speaker(self._person_of(subject)), TextSpan(subject.start, subject.end, subject.text)
+            return None, None
+        # The subject's clause: after the last comma, skipping back over an apposition or a relative clause
+        # ("говорителят …, Мухамад Файсал, потвърди"; "Лиъм Фокс, който е отявлен евроскептик, настоя").
+        starts = [sentence_start] + [sentence_start + b.end() for b in re.finditer(r"[,;:–—]\s", self.text[sentence_start:cue_start])]
+        index = len(starts) - 1
+        while index > 0:
+            segment = self.text[starts[index]:starts[index + 1] if index + 1 < len(starts) else cue_start].strip(" ,;:–—")
+            if segment and not RELATIVE_CLAUSE.match(segment):
+                break
+            index -= 1
+        sentence_start = starts[index]
         window = self.text[sentence_start:cue_start]
         if re.search(r"(?:^|\s)(?:като|и)\s*$", window) and len(window.split()) <= 1:
             return None, None  # "…, като посочи, че", "… и подчерта, че": the subject goes on
         entity = next((e for e in reversed(self.entities) if sentence_start <= e.start and e.end <= cue_start
                        and (_is_person(e) or e.label in ("ORG", "LOC")) and len(self.text[e.end:cue_start].split()) <= 3
                        and not re.search(r"[,;:]\s", self.text[e.end:cue_start])), None)
+        role = self._role_before_complement(entity, sentence_start) if entity else None
+        if role:
+            return role
+        while entity is not None:  # "проф. Карен Джамбазов и проф. Илиан Дойков уточниха": the first named (§7.5)
+            first = next((e for e in reversed(self.entities) if sentence_start <= e.start and e.end <= entity.start
+                          and _is_person(e) and re.fullmatch(r"\s*(?:,|и)\s*(?:[\w.-]+\s+){0,2}", self.text[e.end:entity.start])), None)
+            if first is None or entity.label != "PER":
+                break
+            entity = first
         if entity:
             return self._as_speaker(self._person_of(entity)), TextSpan(entity.start, entity.end, entity.text)
         words = list(re.finditer(r"[\w.-]+", window))[-3:]
@@ -375,6 +443,9 @@ class QuoteExtractor:
         candidates = [e for e in self.entities if cue_end <= e.start and e.end <= end and (_is_person(e) or e.label in ("ORG", "LOC"))]
         # "заяви математикът на Националния оперативен щаб проф. Николай Витанов": the person heads the phrase
         entity = next((e for e in reversed(candidates) if e.label == "PER"), candidates[0] if candidates else None)
+        role = self._role_before_complement(entity, cue_end) if entity and entity.label != "PER" else None
+        if role:
+            return role
         if entity:
             if ANONYMOUS.match(self.text[cue_end:entity.start].strip()):
                 return None, TextSpan(cue_end, end, self.text[cue_end:end].strip())
@@ -388,6 +459,16 @@ class QuoteExtractor:
                 return None, TextSpan(cue_end + word.start(), cue_end + word.end(), word.group())
             return self._pronoun_or_role(cue_end + word.start(), cue_end + word.end(), cue) or (None, None)
         return None, None
+
+    def _role_before_complement(self, entity, region_start: int):
+        """"началникът на Оперативния щаб": the organisation completes a role noun; the speaker is the person."""
+        head = re.search(r"([\w.-]+)\s+(?:на|от|в)\s+(?:[\w.-]+\s+){0,2}$", self.text[region_start:entity.start])
+        if head and ROLE_NOUN.fullmatch(head.group(1)) and not NOT_PEOPLE.search(head.group(1).lower()):
+            start = region_start + head.start(1)
+            noun = head.group(1).lower()
+            person = self._resolve_role(noun, "f" if noun.endswith("ката") else "m", start)
+            return self._as_speaker(person), TextSpan(start, entity.end, self.text[start:entity.end])
+        return None
 
     def _pronoun_or_role(self, start: int, end: int, cue: re.Match):
         word = self.text[start:end]
@@ -442,6 +523,11 @@ class QuoteExtractor:
 
     def _quote(self, start, end, kind, cue, mention, speaker) -> Quote:
         cue_span = TextSpan(cue.start(), cue.end(), cue.group()) if isinstance(cue, re.Match) else cue
+        if speaker is None and mention is None and cue_span is not None and isinstance(cue, re.Match):
+            speaker, mention = self._continuing(cue)
+        if speaker is not None and speaker.id in self.people:
+            self.last_speaker = self.people[speaker.id]
+            self.last_speaker_at = max(end, cue_span.end if cue_span else 0)
         return Quote(start, end, self.text[start:end], kind, cue_span, mention, speaker)
 
 
