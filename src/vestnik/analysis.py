@@ -7,7 +7,7 @@ and in what order. Results that spaCy has no slot for live in `Doc._` extensions
 
 Tokenisation is spaCy's Bulgarian tokenizer, which already keeps abbreviations such
 as "Зам.-министърът", "гр.", "проф.", "д-р", "т.е." whole; the sentence component
-below uses that, plus paragraph breaks, instead of a separate sentence splitter.
+(`vestnik.stages.sentences`) builds on that.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
 from vestnik.entities import component as _entities  # noqa: F401  (registers vestnik_entities)
 from vestnik.quotes import extract as _quotes  # noqa: F401  (registers vestnik_quotes)
+from vestnik.stages import sentences as _sentences  # noqa: F401  (registers vestnik_sentences)
 from vestnik.stages.dates import find_dates
 
 PIPELINE = ["vestnik_sentences", "vestnik_dates", "tok2vec", "ner", "vestnik_consistent_entities", "vestnik_entities",
@@ -30,47 +31,12 @@ TRAINED = ("tok2vec", "ner")
 """Components that come trained from the entity model (`vestnik train ner`); the others are rules."""
 DEFAULT_ENTITY_MODEL = Path(__file__).parent / "models" / "ner-bg"
 
-SENTENCE_FINAL = {".", "!", "?", "…", "...", "?!", "!?", "?.."}
-CLOSERS = {'"', "“", "”", "»", "’", "'", ")", "]"}
-OPENERS = {'"', "„", "“", "«", "(", "-", "–", "—"}
-FINAL_ABBREVIATIONS = {"г.", "др."}
-"""Abbreviations that often end a sentence ("до края на 2020 г. Новият…"): a break after them
-needs a capitalised word next, as after a full stop."""
-
 GLUED_INFIXES = [r"(?<=[^\W\d_])\.(?=[А-ЯA-Z\"„“«])", r"(?<=\w)/(?=\w)"]
 """Scraped text glues sentences and credits: "БТА.Франция", "САЩ.„Водим", "ЕС/НАТО"; split them
 (URLs are matched before infixes and stay whole)."""
 
 Doc.set_extension("published", default=None, force=True)
 Doc.set_extension("dates", default=None, force=True)
-
-
-@Language.component("vestnik_sentences")
-def split_sentences(doc: Doc) -> Doc:
-    """Sentence starts at paragraph breaks and after sentence-final punctuation before a new sentence."""
-    for i, token in enumerate(doc):
-        token.is_sent_start = i == 0
-    for i, token in enumerate(doc[:-1]):
-        following = doc[i + 1]
-        if token.is_space and "\n" in token.text:
-            following.is_sent_start = True
-        elif token.text in SENTENCE_FINAL or token.text in FINAL_ABBREVIATIONS:
-            j = i + 1
-            while j < len(doc) and doc[j].text in CLOSERS and not doc[j - 1].whitespace_:
-                j += 1
-            if j < len(doc) and _starts_sentence(doc, j):
-                doc[j].is_sent_start = True
-    return doc
-
-
-def _starts_sentence(doc: Doc, j: int) -> bool:
-    token: Token = doc[j]
-    if token.is_space:
-        return True
-    first = token.text[0]
-    if token.text in OPENERS:
-        return True
-    return first.isupper() or (first.isdigit() and doc[j - 1].text not in FINAL_ABBREVIATIONS)
 
 
 @Language.component("vestnik_dates")

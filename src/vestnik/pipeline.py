@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 
 from dateutil.parser import isoparse
@@ -24,6 +24,7 @@ from vestnik.record import Article, DateExpression, DistinctEntity, Entity, Offs
 from vestnik.stages.clean import CleanText, clean
 from vestnik.stages.ingest import InputError, RawArticle, read_inputs
 from vestnik.stages.language import identify_language
+from vestnik.stages.sentences import sentence_offsets
 from vestnik.stages.webpage import extract_page
 
 
@@ -108,12 +109,12 @@ def build_record(item: Prepared, doc: Doc) -> Article:
         text=cleaned.text,
         removed=[RemovedLine(text=r.text, reason=r.reason, count=r.count) for r in cleaned.removed],
         paragraphs=[Offsets(start=start, end=end) for start, end in cleaned.paragraphs],
-        sentences=[Offsets(start=start, end=end) for start, end in _sentence_offsets(doc)],
+        sentences=[Offsets(start=start, end=end) for start, end in sentence_offsets(doc)],
         dates=[DateExpression(start=d.start, end=d.end, text=d.text, value=d.value,
                               granularity=d.granularity, relative=d.relative) for d in doc._.dates],
-        entities=[Entity(**asdict(mention)) for mention in doc._.entities or ()],
+        entities=[Entity.model_validate(mention, from_attributes=True) for mention in doc._.entities or ()],
         distinct_entities=_distinct_entities(doc._.entities or ()),
-        quotes=[Quotation(**asdict(quote)) for quote in doc._.quotes or ()],
+        quotes=[Quotation.model_validate(quote, from_attributes=True) for quote in doc._.quotes or ()],
     )
 
 
@@ -128,10 +129,3 @@ def _distinct_entities(mentions) -> list[DistinctEntity]:
                                        latin=fullest.latin, mentions=indices))
     return distinct
 
-
-def _sentence_offsets(doc: Doc) -> Iterator[tuple[int, int]]:
-    """Sentence spans without the white space (paragraph breaks) around them."""
-    for sentence in doc.sents:
-        words = [token for token in sentence if not token.is_space]
-        if words:
-            yield words[0].idx, words[-1].idx + len(words[-1].text)

@@ -24,7 +24,7 @@ RemovalReason = Literal[
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, from_attributes=True)
 
 
 class Offsets(Record):

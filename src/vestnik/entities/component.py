@@ -81,12 +81,15 @@ def tag_repeated_names(doc: Doc) -> Doc:
     if not labels:
         return doc
     taken = {i for span in doc.ents for i in range(span.start, span.end)}
+    words_of_doc = [token.text for token in doc]
+    positions: dict[str, list[int]] = {}
+    for i, word in enumerate(words_of_doc):
+        positions.setdefault(word, []).append(i)
     added = []
     for words, counts in sorted(labels.items(), key=lambda item: -len(item[0])):
         size = len(words)
-        for start in range(len(doc) - size + 1):
-            if doc[start].text == words[0] and tuple(t.text for t in doc[start:start + size]) == words \
-                    and not taken.intersection(range(start, start + size)):
+        for start in positions.get(words[0], ()):
+            if tuple(words_of_doc[start:start + size]) == words and not taken.intersection(range(start, start + size)):
                 added.append(Span(doc, start, start + size, label=counts.most_common(1)[0][0]))
                 taken.update(range(start, start + size))
     if added:

@@ -26,6 +26,7 @@ from spacy.tokens import Doc
 
 from vestnik.quotes.cues import (ADJECTIVE_GENDER, CHARACTERISING, COGNITIVE, CUE_FORMS, CUE_PATTERN, DIRECTIVE,
                                  POSSESSIVE_WORDS, SPEECH_NOUNS)
+from vestnik.stages.sentences import sentence_offsets
 
 Doc.set_extension("quotes", default=None, force=True)
 
@@ -646,10 +647,10 @@ def _title_stem(word: str) -> str:
 
 
 def extract_quotes(doc: Doc) -> list[Quote]:
-    sentences = [(s[0].idx, s[-1].idx + len(s[-1].text)) for s in doc.sents if not all(t.is_space for t in s)]
-    sentences = [(a, b) for a, b in sentences if a < b]
+    sentences = sentence_offsets(doc)
+    text = doc.text  # rebuilt from the tokens at every access: read it once
     paragraphs, start = [], 0
-    for block in doc.text.split("\n\n"):
+    for block in text.split("\n\n"):
         paragraphs.append((start, start + len(block)))
         start += len(block) + 2
     entities = doc._.entities or []
@@ -658,7 +659,7 @@ def extract_quotes(doc: Doc) -> list[Quote]:
         best = names.get(entity.id)
         if best is None or len(entity.lemma.split()) > len(best.split()):
             names[entity.id] = entity.lemma
-    return QuoteExtractor(doc.text, sentences, paragraphs, entities, names).extract()
+    return QuoteExtractor(text, sentences, paragraphs, entities, names).extract()
 
 
 @Language.component("vestnik_quotes")
