@@ -1,8 +1,9 @@
 """Throughput of `vestnik analyze` on the Bulgarian SlavicNER articles: articles/s, words/s, peak memory.
 
 Each run is a fresh process (so peak memory includes loading the pipeline) that analyses
-every article once; the table shows the median of the runs, for the whole pipeline and for
-the pipeline without its trained entity stage (to show what that stage costs).
+every article once; the table shows the median of the runs, stage by stage, so that each
+row's difference to the one above is what a stage costs. Peak memory is that of the largest
+process (with worker processes, each worker holds its own pipeline).
 
     python bench/throughput.py [--runs 3] [--data ../shared/data/slavicner]
 """
@@ -10,6 +11,7 @@ the pipeline without its trained entity stage (to show what that stage costs).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -21,14 +23,17 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "slavicner"
+WITHOUT_MODEL = ["tok2vec", "ner", "vestnik_consistent_entities", "vestnik_entities", "vestnik_quotes"]
 VARIANTS = {
-    "without entities (ingest, clean, language, sentences, dates)": ["tok2vec", "ner", "vestnik_consistent_entities",
-                                                                     "vestnik_entities"],
-    "full pipeline": [],
+    "ingest, clean, language, sentences, dates": {"disabled": WITHOUT_MODEL, "processes": 1},
+    "+ entities": {"disabled": ["vestnik_quotes"], "processes": 1},
+    "+ quotes (full pipeline)": {"disabled": [], "processes": 1},
+    "full pipeline, 2 worker processes": {"disabled": [], "processes": 2},
 }
+"""Each row adds a stage to the one above, so the differences are what each stage costs."""
 
 
-def one_run(data: Path, disabled: list[str]) -> dict:
+def one_run(data: Path, disabled: list[str], processes: int) -> dict:
     from vestnik.analysis import build_nlp
     from vestnik.config import Settings
     from vestnik.pipeline import analyze_paths
@@ -36,17 +41,17 @@ def one_run(data: Path, disabled: list[str]) -> dict:
 
     paths = sorted(str(p) for p in data.glob("raw/*/bg/*.txt"))
     started = time.perf_counter()
-    nlp = build_nlp()
+    nlp = build_nlp() if processes == 1 else None
     articles = words = failed = 0
-    with nlp.select_pipes(disable=disabled):
-        for result in analyze_paths(paths, Settings(), nlp):
+    with nlp.select_pipes(disable=disabled) if nlp else contextlib.nullcontext():
+        for result in analyze_paths(paths, Settings(processes=processes), nlp):
             if isinstance(result, InputError):
                 failed += 1
             else:
                 articles += 1
                 words += len(result.text.split())
     seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
     return {"articles": articles, "failed": failed, "words": words, "seconds": seconds, "peak_mb": peak_mb}
 
 
@@ -57,11 +62,11 @@ def main() -> None:
     parser.add_argument("--one-run", metavar="DISABLED_JSON", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one_run is not None:
-        print(json.dumps(one_run(args.data, json.loads(args.one_run))))
+        print(json.dumps(one_run(args.data, **json.loads(args.one_run))))
         return
     rows = []
-    for name, disabled in VARIANTS.items():
-        runs = [json.loads(subprocess.run([sys.executable, __file__, "--data", str(args.data), "--one-run", json.dumps(disabled)],
+    for name, variant in VARIANTS.items():
+        runs = [json.loads(subprocess.run([sys.executable, __file__, "--data", str(args.data), "--one-run", json.dumps(variant)],
                                           check=True, capture_output=True, text=True).stdout) for _ in range(args.runs)]
         seconds = statistics.median(r["seconds"] for r in runs)
         first = runs[0]

@@ -67,3 +67,15 @@ def test_unwritable_output_is_a_usage_error(tmp_path):
 
 def test_committed_json_schema_matches_the_record_models():
     assert committed_json_schema() == json_schema(), "regenerate: vestnik schema > src/vestnik/article.schema.json"
+
+
+def test_worker_processes_give_the_same_records_in_the_same_order(tmp_path):
+    for name in ("a", "b", "c"):
+        shutil.copy(EXAMPLE, tmp_path / f"{name}.txt")
+    (tmp_path / "b.txt").write_text("Премиерът заяви, че бюджетът ще бъде приет утре.", encoding="utf-8")
+    (tmp_path / "bad.txt").write_bytes(b"")
+    one = run_vestnik("analyze", tmp_path, "--published", "2022-01-09", "--format", "jsonl")
+    two = run_vestnik("analyze", tmp_path, "--published", "2022-01-09", "--format", "jsonl", "--processes", "2")
+    assert one.code == two.code == 1
+    assert f"{tmp_path / 'bad.txt'}: empty file" in two.stderr
+    assert one.stdout == two.stdout and len(two.records()) == 3

@@ -54,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
                               "jsonl: always JSON Lines; text: a digest to read")
     analyze.add_argument("--output", metavar="FILE", help="write here instead of standard output")
     analyze.add_argument("--max-bytes", type=int, metavar="N", help="refuse inputs larger than this (default 10 MiB)")
+    analyze.add_argument("--processes", type=int, metavar="N",
+                         help="analyse in N worker processes, e.g. one per core (default 1, or VESTNIK_PROCESSES)")
     commands.add_parser("schema", help="print the JSON Schema of the article record")
 
     train = commands.add_parser("train", help="train a model from ../shared/data").add_subparsers(dest="what", required=True)
@@ -147,7 +149,7 @@ def _iso_date(value: str) -> str:
 
 
 def _analyze(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    settings = Settings.from_env(published=args.published, max_bytes=args.max_bytes)
+    settings = Settings.from_env(published=args.published, max_bytes=args.max_bytes, processes=args.processes)
     show_progress = sys.stderr.isatty() and not os.environ.get("CI")
     results = analyze_paths(args.paths, settings)
     failures = FailureReport()

@@ -23,6 +23,7 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
     batch_size: int = 32
+    processes: int = 1  # worker processes, each with its own pipeline; one per core is the fastest
     published: str | None = None  # ISO date applied to inputs that carry none of their own
 
     @classmethod
@@ -31,5 +32,7 @@ class Settings:
         values: dict = {}
         if os.environ.get("VESTNIK_MAX_BYTES"):
             values["max_bytes"] = int(os.environ["VESTNIK_MAX_BYTES"])
+        if os.environ.get("VESTNIK_PROCESSES"):
+            values["processes"] = int(os.environ["VESTNIK_PROCESSES"])
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

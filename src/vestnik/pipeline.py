@@ -2,7 +2,8 @@
 
 Each stage is a plain function in `vestnik.stages` (or a spaCy component in
 `vestnik.analysis`); this module only composes them, batching articles through
-spaCy's `nlp.pipe` so that models are loaded once per run, never per article.
+spaCy's `nlp.pipe` so that models are loaded once per run (once per worker process), never per
+article.
 Failures are values (`InputError`), yielded in input order next to the records,
 so one bad file never stops the run.
 """
@@ -10,7 +11,9 @@ so one bad file never stops the run.
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
@@ -41,20 +44,55 @@ class Prepared:
 
 
 def analyze_paths(paths: Iterable[str], settings: Settings, nlp: Language | None = None) -> Iterator[Article | InputError]:
-    """Records (or errors) for every article behind `paths`, in input order."""
-    yield from analyze_raw(read_inputs(paths, settings), settings, nlp)
+    """Records (or errors) for every article behind `paths`, in input order; in `settings.processes`
+    worker processes (each with its own pipeline) when that is more than one and no `nlp` is given."""
+    items = read_inputs(paths, settings)
+    if settings.processes > 1 and nlp is None:
+        yield from _analyze_in_processes(items, settings)
+    else:
+        yield from analyze_raw(items, settings, nlp)
+
+
+def _analyze_in_processes(items: Iterable[RawArticle | InputError], settings: Settings) -> Iterator[Article | InputError]:
+    """Batches go to the workers as they are read, at most two per worker in flight, and come back in order."""
+    with ProcessPoolExecutor(settings.processes, initializer=_start_worker) as pool:
+        in_flight: deque[Future] = deque()
+        for batch in _batches(items, settings.batch_size):
+            in_flight.append(pool.submit(_worker_analyze, batch, settings))
+            if len(in_flight) >= 2 * settings.processes:
+                yield from in_flight.popleft().result()
+        while in_flight:
+            yield from in_flight.popleft().result()
+
+
+_worker_nlp: Language | None = None
+
+
+def _start_worker() -> None:
+    global _worker_nlp
+    _worker_nlp = build_nlp()
+
+
+def _worker_analyze(batch: list[RawArticle | InputError], settings: Settings) -> list[Article | InputError]:
+    return list(analyze_raw(batch, settings, _worker_nlp))
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def analyze_raw(items: Iterable[RawArticle | InputError], settings: Settings,
                 nlp: Language | None = None) -> Iterator[Article | InputError]:
     nlp = nlp or build_nlp()
-    batch: list[Prepared | InputError] = []
-    for item in items:
-        batch.append(_prepare(item, settings) if isinstance(item, RawArticle) else item)
-        if len(batch) >= settings.batch_size:
-            yield from _analyze_batch(batch, nlp)
-            batch = []
-    yield from _analyze_batch(batch, nlp)
+    for batch in _batches(items, settings.batch_size):
+        yield from _analyze_batch([_prepare(item, settings) if isinstance(item, RawArticle) else item for item in batch], nlp)
 
 
 def _prepare(raw: RawArticle, settings: Settings) -> Prepared | InputError:

@@ -42,6 +42,9 @@ class InputError(Exception):
         self.source = source
         self.reason = reason
 
+    def __reduce__(self):  # errors travel back from worker processes
+        return InputError, (self.source, self.reason)
+
 
 @dataclass(frozen=True)
 class RawArticle:
