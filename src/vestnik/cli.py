@@ -74,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     eval_quotes = evaluate.add_parser("quotes", help="quotations against the annotated dev articles")
     eval_quotes.add_argument("--gold", type=Path, default=Path("../shared/gold/quotes-dev"),
                              help="directory of gold JSON files with the articles in raw/ (default ../shared/gold/quotes-dev)")
-    eval_quotes.add_argument("--model", type=Path, default=DEFAULT_ENTITY_MODEL, help=argparse.SUPPRESS)
+    eval_quotes.add_argument("--model", type=Path, default=DEFAULT_ENTITY_MODEL, help="entity model directory (default: the shipped one)")
     eval_quotes.add_argument("--errors", action="store_true", help="also list every miss, spurious quote and wrong speaker")
     return parser
 

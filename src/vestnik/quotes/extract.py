@@ -46,6 +46,8 @@ CONNECTIVES = re.compile(r"^(?:Но|А|И|Освен това|Също така|
 LOST_CLOSING_CUE = re.compile(r",(?=\s*(?:" + "|".join(sorted(map(re.escape, CUE_FORMS), key=len, reverse=True)) + r")\s)")
 """Where a quote whose closing mark was lost ends: at the comma before its cue ("…пациенти, обясни медикът")."""
 RELATIVE_CLAUSE = re.compile(r"(?:който|която|което|които|чийто|чиято|чиито)\b")
+POSTPOSED_CUE = re.compile(r",\s*(?:" + "|".join(sorted(map(re.escape, CUE_FORMS), key=len, reverse=True))
+                           + r")\s+[^,]{1,60}$")
 MAX_FRAGMENT_GAP = 80  # characters between a cue and the quoted fragment that completes it
 MAX_SPEAKER_WORDS = 12
 
@@ -177,8 +179,9 @@ class QuoteExtractor:
         cue_after = re.match(r"[\s,]*[-–—]?\s*(?:още\s+)?", after)
         position = close_at + 1 + cue_after.end()
         cue = CUE_PATTERN.match(self.text, position)
-        if cue and (re.search(r"[,–—-]", after[:cue_after.end()]) or not _looks_like_name(content)):
-            # a name is followed by its verb without a comma: „Франкфуртер алгемайне цайтунг“ пише
+        opens_clause = not self.text[sentence_start:open_at].strip() or self.text[:open_at].rstrip()[-1:] in ":,"
+        if cue and (not _looks_like_name(content) or (re.search(r"[,–—-]", after[:cue_after.end()]) and opens_clause)):
+            # a name is no quote: „Франкфуртер алгемайне цайтунг“ пише; решение по "Северен поток 2", заяви
             speaker, mention = self._speaker_after(cue.end(), cue)
             return self._quote(content_start, content_end, "direct", cue, mention, speaker)
         before = self.text[max(sentence_start, open_at - MAX_FRAGMENT_GAP): open_at]
@@ -228,10 +231,12 @@ class QuoteExtractor:
             return None
         if verb in COGNITIVE and clause.group("link") != "че":
             return None
+        if verb == "поиска" and clause.group("link") == "да" and not clause.group("middle").strip():
+            return None  # "искат да продължат": same-subject volition, not a demand (guidelines §3.3)
         content_start = cue_end + (clause.start("link") if clause.group("link") == "да" else clause.end())
         content_end = _trim_clause(self.text, content_start, sentence_end)
-        if content_end - content_start < 8:
-            return None
+        if content_end - content_start < 8 or _wholly_quoted(self.text[content_start:content_end]):
+            return None  # `заяви, че "…"`: a direct quote, found by `_direct`
         sentence_start = self._sentence_start(cue_start)
         speaker, mention = self._speaker_before(cue_start, sentence_start, cue)
         if speaker is None and mention is None:
@@ -563,6 +568,11 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _wholly_quoted(content: str) -> bool:
+    spans = _quoted_spans(content)
+    return bool(spans) and spans[0][0] == 0 and spans[0][1] >= len(content.rstrip()) - 1
+
+
 def _looks_like_name(content: str) -> bool:
     words = content.split()
     return len(words) <= 4 and not re.search(r"[.!?,;:]", content) and (content[:1].isupper() or content[:1].isdigit())
@@ -575,6 +585,9 @@ def _trim_clause(text: str, start: int, sentence_end: int) -> int:
     relay = MEDIA_RELAY.search(clause)
     if relay and relay.start() > 10:
         clause = clause[: relay.start()]
+    postposed = POSTPOSED_CUE.search(clause)
+    if postposed and postposed.start() > 10:  # "… след Брекзит, обясни тя": another cue closes the sentence
+        clause = clause[: postposed.start()]
     concession = re.search(r",?\s+въпреки\s", clause)
     if concession and concession.start() > 10:
         clause = clause[: concession.start()]
