@@ -31,7 +31,6 @@ from vestnik.stages.sentences import sentence_offsets
 Doc.set_extension("quotes", default=None, force=True)
 
 OPENERS = {"„": "“”\"", "«": "»", "“": "”\"“", '"': '"'}
-CLOSING_ONLY = "“”»"
 PRONOUNS = {"той": "m", "тя": "f", "те": "pl", "то": "n", "него": "m", "нея": "f", "тях": "pl"}
 POSSESSIVE_GENDER = {"негови": "m", "неговите": "m", "му": "m", "нейни": "f", "нейните": "f", "й": "f", "ѝ": "f",
                      "техни": "pl", "техните": "pl", "им": "pl"}
@@ -110,11 +109,7 @@ class QuoteExtractor:
         quotes: list[Quote] = []
         quoted = _quoted_spans(self.text)
         for sentence_index, (start, end) in enumerate(self.sentences):
-            for quote in self._sentence_quotes(sentence_index, start, end, quoted):
-                if quote.speaker is not None and quote.speaker.id in self.people:
-                    self.last_speaker = self.people[quote.speaker.id]
-                    self.last_speaker_at = max(quote.end, quote.cue.end if quote.cue else 0)
-                quotes.append(quote)
+            quotes += self._sentence_quotes(sentence_index, start, end, quoted)
         quotes += self._colon_quotes()
         quotes = _without_nested(sorted(quotes, key=lambda q: (q.start, -q.end)))
         return sorted(quotes + self._between_same_speaker(quotes), key=lambda q: q.start)
@@ -135,7 +130,7 @@ class QuoteExtractor:
                 continue
             end = b - 1 if self.text[b - 1] in ".!?" else b
             if end - a >= 20 and self.text[a] not in OPENERS:
-                found.append(Quote(a, end, self.text[a:end], _indirect_type(self.text[a:end]), None, None, before[-1].speaker))
+                found.append(self._quote(a, end, _indirect_type(self.text[a:end]), None, None, before[-1].speaker))
         return found
 
     def _sentence_quotes(self, index: int, start: int, end: int, quoted) -> list[Quote]:
@@ -326,8 +321,8 @@ class QuoteExtractor:
         if content_end - content_start < 8:
             return None
         cue = TextSpan(sentence_start + match.start(), sentence_start + match.start() + len(keyword), keyword)
-        return Quote(content_start, content_end, self.text[content_start:content_end],
-                     _indirect_type(self.text[content_start:content_end]), cue, mention, speaker)
+        return self._quote(content_start, content_end, _indirect_type(self.text[content_start:content_end]), cue,
+                           mention, speaker)
 
     def _speech_noun(self, match: re.Match, sentence_start: int, sentence_end: int) -> Quote | None:
         """`обвинението, че …`, `предложението на ЕК да …`: the noun is the cue; its "на X" the speaker."""
@@ -348,8 +343,8 @@ class QuoteExtractor:
         if content_end - content_start < 8:
             return None
         cue = TextSpan(sentence_start + match.start(), noun_end, match.group())
-        content = self.text[content_start:content_end]
-        return Quote(content_start, content_end, content, _indirect_type(content), cue, mention, speaker)
+        return self._quote(content_start, content_end, _indirect_type(self.text[content_start:content_end]), cue,
+                           mention, speaker)
 
     def _possessive_words(self, match: re.Match, sentence_start: int, sentence_end: int) -> Quote | None:
         """`По негови думи …`, `По думите му …`."""
@@ -361,8 +356,8 @@ class QuoteExtractor:
         if content_end - content_start < 8:
             return None
         cue = TextSpan(sentence_start + match.start(), sentence_start + match.end(), match.group())
-        return Quote(content_start, content_end, self.text[content_start:content_end],
-                     _indirect_type(self.text[content_start:content_end]), cue, cue, self._as_speaker(person))
+        return self._quote(content_start, content_end, _indirect_type(self.text[content_start:content_end]), cue, cue,
+                           self._as_speaker(person))
 
     def _colon_quotes(self) -> list[Quote]:
         """`Песков: Не, този ден …` — a speaker and a colon opening a paragraph (headlines, leads)."""
@@ -391,8 +386,8 @@ class QuoteExtractor:
             else:
                 continue
             cue = TextSpan(start + head.end(1), start + head.end(1) + 1, ":")
-            quotes.append(Quote(content_start, content_end, self.text[content_start:content_end], "direct", cue,
-                                TextSpan(start, start + head.end(1), head.group(1)), self._as_speaker(person)))
+            quotes.append(self._quote(content_start, content_end, "direct", cue,
+                                      TextSpan(start, start + head.end(1), head.group(1)), self._as_speaker(person)))
         return quotes
 
     # -- speakers ----------------------------------------------------------------------------------------------
