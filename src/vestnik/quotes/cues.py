@@ -86,8 +86,10 @@ CUE_FORMS = _cue_table()
 ADJECTIVE_GENDER = {"категоричен": "m", "категорична": "f", "категорични": "pl", "убеден": "m", "убедена": "f",
                     "убедени": "pl", "уверен": "m", "уверена": "f", "уверени": "pl", "на мнение": ""}
 AUXILIARY = r"(?:(?:е|са|бе|беше|бяха|е бил|е била|са били|се)\s+)?"
+VERB_FORMS = "|".join(sorted(map(re.escape, CUE_FORMS), key=len, reverse=True))
+"""A regular-expression alternation of every cue verb form, longest first."""
 CUE_PATTERN = re.compile(
-    r"(?<![\w-])(?:" + AUXILIARY + r"(?P<verb>" + "|".join(sorted(map(re.escape, CUE_FORMS), key=len, reverse=True)) + r")"
+    r"(?<![\w-])(?:" + AUXILIARY + r"(?P<verb>" + VERB_FORMS + r")"
     r"|(?P<adjective>" + "|".join(ADJECTIVE_CUES) + r")(?:\s+(?:е|бе|беше|са|бяха))?)(?![\w-])"
 )
 """A cue: a verb form with its auxiliary ("е заявил", "се обяви") or a stance adjective ("категоричен бе")."""

@@ -25,7 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from vestnik.quotes.cues import (ADJECTIVE_GENDER, CHARACTERISING, COGNITIVE, CUE_FORMS, CUE_PATTERN, DIRECTIVE,
-                                 POSSESSIVE_WORDS, SPEECH_NOUNS)
+                                 POSSESSIVE_WORDS, SPEECH_NOUNS, VERB_FORMS)
 from vestnik.stages.sentences import sentence_offsets
 
 Doc.set_extension("quotes", default=None, force=True)
@@ -42,11 +42,10 @@ ANONYMOUS = re.compile(r"^(?:източни|анализатор|експерт|
 MEDIA_RELAY = re.compile(r",?\s*(?:предаде|предадоха|предава|съобщи|съобщиха|пише|писа|информира|цитиран[аио]?|"
                          r"цитирайки|позовавайки се на|според)\s+[^,]{0,60}$")
 CONNECTIVES = re.compile(r"^(?:Но|А|И|Освен това|Също така|Обаче|Все пак|Така|Той|Тя)\s+", re.I)
-LOST_CLOSING_CUE = re.compile(r",(?=\s*(?:" + "|".join(sorted(map(re.escape, CUE_FORMS), key=len, reverse=True)) + r")\s)")
+LOST_CLOSING_CUE = re.compile(r",(?=\s*(?:" + VERB_FORMS + r")\s)")
 """Where a quote whose closing mark was lost ends: at the comma before its cue ("…пациенти, обясни медикът")."""
 RELATIVE_CLAUSE = re.compile(r"(?:който|която|което|които|чийто|чиято|чиито)\b")
-POSTPOSED_CUE = re.compile(r",\s*(?:" + "|".join(sorted(map(re.escape, CUE_FORMS), key=len, reverse=True))
-                           + r")\s+[^,]{1,60}$")
+POSTPOSED_CUE = re.compile(r",\s*(?:" + VERB_FORMS + r")\s+[^,]{1,60}$")
 MAX_FRAGMENT_GAP = 80  # characters between a cue and the quoted fragment that completes it
 MAX_SPEAKER_WORDS = 12
 
