@@ -64,7 +64,10 @@ def test_knowledge_base_links_across_languages_and_spellings():
     russian = Document("t/ru/y.txt", "t", "ru", "Пётр Порошенко Алексей Миллер", (
         Mention(0, 14, "Пётр Порошенко", "Пётр Порошенко", "PER", "PER-Petro-Poroshenko"),
         Mention(15, 29, "Алексей Миллер", "Алексей Миллер", "PER", "PER-Aleksey-Miller")))
-    kb = KnowledgeBase.build([bulgarian, russian])
+    groups = _document(("британците", "британци", "PER", "GPE-Great-Britain"), ("Великобритания", "Великобритания", "LOC", "GPE-Great-Britain"))
+    kb = KnowledgeBase.build([bulgarian, russian, groups])
+    assert kb.link("британците", "британци", "PER") == "GPE-Great-Britain"  # a nationality links to its country
+    assert kb.link("Великобритания", "Великобритания", "PER") is None  # a capitalised name keeps to its label
     assert kb.link("Европейския съюз", "Европейски съюз", "ORG") == "ORG-EU"
     assert kb.link("САЩ", "САЩ", "LOC") == "GPE-USA"
     assert kb.link("САЩ", "САЩ", "PER") is None  # a label the id does not allow

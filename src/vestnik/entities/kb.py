@@ -24,6 +24,8 @@ from vestnik.entities.translit import to_latin
 
 ID_PREFIXES = {"PER": ("PER",), "ORG": ("ORG",), "LOC": ("GPE", "LOC"), "EVT": ("EVT",), "PRO": ("PRO",)}
 """SlavicNER id prefixes per label: a LOC can be a GPE (country, city) or another location."""
+GROUP_PREFIXES = ("PER", "GPE", "ORG")
+"""Nationalities and members (lower-case PER mentions) take the id of their country or organisation."""
 NOT_WORD = re.compile(r"[^\w]+")
 DOUBLED = re.compile(r"(\w)\1+")
 LOCAL_PREFIX = "vn:"
@@ -83,6 +85,8 @@ class KnowledgeBase:
     def link(self, text: str, base_form: str, label: str) -> str | None:
         """The KB id of a mention, by its surface then its base form; None when unknown."""
         prefixes = ID_PREFIXES.get(label, (label,))
+        if label == "PER" and text[:1].islower():
+            prefixes = GROUP_PREFIXES  # "британците" → GPE-Great-Britain, "евродепутатите" → the parliament
         for form in (text, base_form):
             candidates = {entity: count for entity, count in self.index.get(normalise(form), {}).items()
                           if entity.split("-", 1)[0] in prefixes}
