@@ -68,6 +68,40 @@ def _share_person_ids(mentions: list[EntityMention]) -> list[EntityMention]:
     return shared
 
 
+DANGLING = {"в", "във", "на", "за", "по", "от", "и", "с", "със", "към", "до"}
+"""A name does not end with a preposition or a conjunction."""
+
+
+@Language.component("vestnik_entity_boundaries")
+def repair_boundaries(doc: Doc) -> Doc:
+    """Two boundary errors a token-by-token recogniser makes and a rule can see: a name cut inside a
+    hyphenated compound ("Съвета Русия" + "-НАТО") is extended over it, and a name ending in a
+    preposition ("Организацията за сигурност и сътрудничество в" + "Европа") takes in the entity
+    after it, or drops the preposition when there is none."""
+    spans = list(doc.ents)
+    repaired: list[Span] = []
+    i = 0
+    while i < len(spans):
+        span = spans[i]
+        end = span.end
+        while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
+                and not doc[end].whitespace_ and doc[end + 1].text[:1].isupper():
+            end += 2
+        following = spans[i + 1] if i + 1 < len(spans) else None
+        if doc[end - 1].text in DANGLING:
+            if following is not None and following.start == end:
+                end, i = following.end, i + 1
+            else:
+                end -= 1
+        if following is not None and following.start < end and i + 1 < len(spans) and spans[i + 1] is following:
+            end, i = max(end, following.end), i + 1  # the extension ran into the next name: one name
+        if end > span.start:
+            repaired.append(Span(doc, span.start, end, label=span.label_))
+        i += 1
+    doc.ents = repaired
+    return doc
+
+
 @Language.component("vestnik_consistent_entities")
 def tag_repeated_names(doc: Doc) -> Doc:
     """One name, one reading per article: where the recogniser tagged a name once, its other
