@@ -27,3 +27,10 @@ def test_eval_ner_prints_the_table_and_warns_when_the_model_saw_the_documents():
     overall = next(line for line in lines if line.startswith("| **all**"))
     mention_f1 = float(overall.split("|")[4])
     assert 0.8 < mention_f1 <= 1.0
+
+
+def test_eval_ner_names_a_wrong_data_directory(tmp_path):
+    run = run_vestnik("eval", "ner", "--data", tmp_path)
+    assert run.code == 2 and f"{tmp_path} is not a SlavicNER directory" in run.stderr
+    run = run_vestnik("eval", "ner", "--data", DATA, "--split", "topic:no_such_topic")
+    assert run.code == 2 and "no bg documents in split 'topic:no_such_topic'" in run.stderr

@@ -90,7 +90,11 @@ def _data_arguments(parser: argparse.ArgumentParser, default_split: str) -> None
 def _train(args: argparse.Namespace) -> int:
     from vestnik.entities.train import train_ner
 
-    summary = train_ner(args.data, args.split, tuple(args.langs.split(",")), args.output, args.seed, args.max_epochs)
+    try:
+        summary = train_ner(args.data, args.split, tuple(args.langs.split(",")), args.output, args.seed, args.max_epochs)
+    except ValueError as error:
+        print(f"vestnik: {error}", file=sys.stderr)
+        return EXIT_USAGE
     print(json.dumps(summary, indent=2))
     return EXIT_OK
 
@@ -104,6 +108,9 @@ def _eval_quotes(args: argparse.Namespace) -> int:
     from vestnik.quotes.evaluate import QuoteScore, load_gold
 
     gold = load_gold(args.gold)
+    if not gold:
+        print(f"vestnik: no gold quote files (*.json) in {args.gold}; give the directory with --gold", file=sys.stderr)
+        return EXIT_USAGE
     score = QuoteScore()
     paths = [str(args.gold / "raw" / name) for name in gold]
     for result in analyze_paths(paths, Settings(), build_nlp(args.model)):
@@ -128,7 +135,13 @@ def _eval_ner(args: argparse.Namespace) -> int:
     from vestnik.entities.corpus import read_split, select
     from vestnik.entities.evaluate import evaluate
 
+    if not (args.data / "raw").is_dir():
+        print(f"vestnik: {args.data} is not a SlavicNER directory (no raw/ in it); give it with --data", file=sys.stderr)
+        return EXIT_USAGE
     documents = list(read_split(args.data, args.split, (args.lang,)))
+    if not documents:
+        print(f"vestnik: no {args.lang} documents in split {args.split!r} of {args.data}", file=sys.stderr)
+        return EXIT_USAGE
     trained_on = json.loads((args.model / "training.json").read_text(encoding="utf-8"))
     seen = set(select(args.data, trained_on["split"], tuple(trained_on["langs"]))) & {d.path for d in documents}
     report = evaluate(build_nlp(args.model), documents)

@@ -58,6 +58,8 @@ def train_ner(data: Path, split: str, langs: tuple[str, ...], output: Path, seed
               max_epochs: int | None = None) -> dict:
     """Train on `split` of `langs` (Bulgarian base forms and KB entries always from the same split);
     write a loadable model directory to `output` and return what was used."""
+    if not (data / "raw").is_dir():
+        raise ValueError(f"{data} is not a SlavicNER directory (no raw/ in it)")
     nlp = blank_nlp()
     documents = list(read_split(data, split, langs))
     if not documents:
