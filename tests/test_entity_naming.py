@@ -91,3 +91,19 @@ def test_a_surname_shares_the_id_of_the_one_full_name_it_shortens():
     assert shared[3].id == "vn:PER:Sherman"
     two_ivanovs = _share_person_ids([mention("Петър Иванов"), mention("Мария Иванов"), mention("Иванов")])
     assert two_ivanovs[2].id == "vn:PER:Ivanov"
+
+
+def test_quoted_names_the_recogniser_missed_become_products_or_organisations():
+    from vestnik.analysis import blank_nlp
+
+    nlp = blank_nlp()  # no recogniser: the rule alone
+    nlp.add_pipe("vestnik_quoted_names")
+    text = ('Строителството на газопровода "Тракийски поток" 3 приключва, съобщи "Пловдивска инженерна група" АД. '
+            'Партия "Зелено бъдеще" поиска проверка. "Няма да спрем проекта", каза кметът. '
+            'Вестник „Труд“ писа за това.')
+    found = {span.text: span.label_ for span in nlp(text).ents}
+    assert found.get('"Тракийски поток" 3') == "PRO"
+    assert found.get("Пловдивска инженерна група") == "ORG"
+    assert found.get("Зелено бъдеще") == "ORG"
+    assert found.get("Труд") == "PRO"
+    assert not any("Няма да спрем" in name for name in found)  # a sentence in quotation marks is a quote

@@ -25,7 +25,7 @@ from vestnik.quotes import extract as _quotes  # noqa: F401  (registers vestnik_
 from vestnik.stages import sentences as _sentences  # noqa: F401  (registers vestnik_sentences)
 from vestnik.stages.dates import find_dates
 
-PIPELINE = ["vestnik_sentences", "vestnik_dates", "tok2vec", "ner", "vestnik_entity_boundaries",
+PIPELINE = ["vestnik_sentences", "vestnik_dates", "tok2vec", "ner", "vestnik_quoted_names", "vestnik_entity_boundaries",
             "vestnik_consistent_entities", "vestnik_entities", "vestnik_quotes"]
 TRAINED = ("tok2vec", "ner")
 """Components that come trained from the entity model (`vestnik train ner`); the others are rules."""

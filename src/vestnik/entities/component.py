@@ -8,6 +8,7 @@ across articles, ids come from the knowledge base or, failing that, from the bas
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -66,6 +67,43 @@ def _share_person_ids(mentions: list[EntityMention]) -> list[EntityMention]:
         ids = full_names.get(words[0], set()) if mention.label == "PER" and len(words) == 1 else set()
         shared.append(replace(mention, id=next(iter(ids))) if len(ids) == 1 else mention)
     return shared
+
+
+QUOTED_NAME = re.compile(r'[„"“«](?P<name>[A-ZА-Я][^„"“”«»\n]{1,40}?)[“"”»](?:\s*[-–]?\s*(?P<number>\d{1,2})\b)?')
+CLAUSE_WORDS = {"да", "не", "ще", "е", "са", "се", "съм", "сме", "няма", "има", "бъде", "може", "трябва"}
+"""Words that make a quoted phrase a clause ("Няма да спрем"), not a name."""
+ORGANISATION_BEFORE = re.compile(r"(?:партия|движение|компани|фирма|агенция|банка|фондаци|организаци|асоциаци|дружество|"
+                                 r"концерн|холдинг|съюз|обединение)\w*\s*$", re.I)
+ORGANISATION_AFTER = re.compile(r"^\s*(?:АД|ЕАД|ООД|ЕООД|АГ|AG|GmbH|Ltd|Inc)\b")
+
+
+@Language.component("vestnik_quoted_names")
+def tag_quoted_names(doc: Doc) -> Doc:
+    """A short capitalised name in quotation marks that the recogniser left untagged is a name:
+    a product, a title or a project ("Северен поток" 2), or an organisation when a legal form
+    follows it or an organisation noun precedes it ("партия „Възраждане“", „Уеб Медия Груп“ АД).
+    Bulgarian news puts such names in quotation marks; on a new story the recogniser has never
+    seen them, and this is most of what it misses (see the README's held-out figures)."""
+    text = doc.text
+    taken = {i for span in doc.ents for i in range(span.start, span.end)}
+    found = []
+    for match in QUOTED_NAME.finditer(text):
+        name = match.group("name")
+        words = name.lower().split()
+        if len(words) > 4 or re.search(r"[.!?,:;]", name) or CLAUSE_WORDS.intersection(words):
+            continue  # a sentence in quotation marks is a quote, not a name
+        # as the corpus marks them: Газпром in „Газпром“, but "Северен поток" 2 with its marks when a number follows
+        span = doc.char_span(match.start(), match.end("number")) if match.group("number") else \
+            doc.char_span(match.start("name"), match.end("name"))
+        if span is None or taken.intersection(range(span.start, span.end)):
+            continue
+        organisation = ORGANISATION_BEFORE.search(text[max(0, match.start() - 30):match.start()]) or \
+            ORGANISATION_AFTER.match(text[match.end():match.end() + 8])
+        found.append(Span(doc, span.start, span.end, label="ORG" if organisation else "PRO"))
+        taken.update(range(span.start, span.end))
+    if found:
+        doc.ents = sorted([*doc.ents, *found], key=lambda span: span.start)
+    return doc
 
 
 DANGLING = {"в", "във", "на", "за", "по", "от", "и", "с", "със", "към", "до"}

@@ -19,7 +19,8 @@ from spacy.language import Language
 
 from vestnik.entities.corpus import LABELS, Document
 
-ENTITY_COMPONENTS = ["tok2vec", "ner", "vestnik_entity_boundaries", "vestnik_consistent_entities", "vestnik_entities"]
+ENTITY_COMPONENTS = ["tok2vec", "ner", "vestnik_quoted_names", "vestnik_entity_boundaries", "vestnik_consistent_entities",
+                     "vestnik_entities"]
 
 
 @dataclass
