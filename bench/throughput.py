@@ -23,7 +23,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "slavicner"
-WITHOUT_MODEL = ["tok2vec", "ner", "vestnik_consistent_entities", "vestnik_entities", "vestnik_quotes"]
+ENTITY_STAGE = ["tok2vec", "ner", "vestnik_quoted_names", "vestnik_entity_boundaries", "vestnik_consistent_entities",
+                "vestnik_entities"]
+WITHOUT_MODEL = [*ENTITY_STAGE, "vestnik_quotes"]
 VARIANTS = {
     "ingest, clean, language, sentences, dates": {"disabled": WITHOUT_MODEL, "processes": 1},
     "+ entities": {"disabled": ["vestnik_quotes"], "processes": 1},
