@@ -125,14 +125,15 @@ def repair_boundaries(doc: Doc) -> Doc:
         while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
                 and not doc[end].whitespace_ and doc[end + 1].text[:1].isupper():
             end += 2
-        following = spans[i + 1] if i + 1 < len(spans) else None
+        while i + 1 < len(spans) and spans[i + 1].start < end:  # the extension ran into the next name
+            i += 1
+            end = max(end, spans[i].end)
         if doc[end - 1].text in DANGLING:
-            if following is not None and following.start == end:
-                end, i = following.end, i + 1
+            if i + 1 < len(spans) and spans[i + 1].start == end:
+                i += 1
+                end = spans[i].end
             else:
                 end -= 1
-        if following is not None and following.start < end and i + 1 < len(spans) and spans[i + 1] is following:
-            end, i = max(end, following.end), i + 1  # the extension ran into the next name: one name
         if end > span.start:
             repaired.append(Span(doc, span.start, end, label=span.label_))
         i += 1
