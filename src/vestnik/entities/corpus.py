@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 LABELS = ("PER", "ORG", "LOC", "EVT", "PRO")
-HELD_OUT_TOPIC = "nord_stream"
 
 
 @dataclass(frozen=True)

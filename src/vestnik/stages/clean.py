@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 
 SPACES = re.compile(r"[^\S\n]+")  # any white space but the newline, NBSP and thin spaces included
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))  # soft hyphen, zero-width characters
-SENTENCE_END = re.compile(r"[.!?…]['\"“”»’)]*$")
 ABBREVIATION_END = re.compile(r"(?:\b(?:г|гр|др|бел|ред|авт|т\.н|т\.е)\.)$")
 HEADLINE_MAX_CHARS = 250
 RELATED_LINKS_AFTER_MARKER = 5
