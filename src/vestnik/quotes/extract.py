@@ -46,6 +46,8 @@ LOST_CLOSING_CUE = re.compile(r",(?=\s*(?:" + VERB_FORMS + r")\s)")
 """Where a quote whose closing mark was lost ends: at the comma before its cue ("…пациенти, обясни медикът")."""
 RELATIVE_CLAUSE = re.compile(r"(?:който|която|което|които|чийто|чиято|чиито)\b")
 POSTPOSED_CUE = re.compile(r",\s*(?:" + VERB_FORMS + r")\s+[^,]{1,60}$")
+INTERRUPTING_CUE = re.compile(r"\s[–—-]\s(?P<cue>(?:" + VERB_FORMS + r"))(?P<source>\s[^–—\n]{1,120}?)\s[–—-]\s")
+"""A cue between dashes inside one pair of quotation marks."""
 MAX_FRAGMENT_GAP = 80  # characters between a cue and the quoted fragment that completes it
 MAX_SPEAKER_WORDS = 12
 
@@ -137,9 +139,9 @@ class QuoteExtractor:
         found: list[Quote] = []
         inside = [(a, b) for a, b in quoted if start <= a < end]
         for a, b in inside:
-            quote = self._direct(a, b, start, end)
-            if quote:
-                found.append(quote)
+            interrupted = self._interrupted(a, b)
+            quote = None if interrupted else self._direct(a, b, start, end)
+            found += interrupted or ([quote] if quote else [])
         self.used_cues.update(q.cue.start for q in found if q.cue)
         for cue in CUE_PATTERN.finditer(self.text, start, end):
             cue_start, cue_end = cue.start(), cue.end()
@@ -163,6 +165,17 @@ class QuoteExtractor:
             if quote:
                 found.append(quote)
         return found
+
+    def _interrupted(self, open_at: int, close_at: int) -> list[Quote]:
+        """„Чувствам се непълна – разказва момичето – Има много неща…“: one pair of marks around a quote
+        that its cue interrupts between dashes is two quotes (guidelines §6.4)."""
+        inside = INTERRUPTING_CUE.search(self.text, open_at + 1, close_at)
+        if not inside:
+            return []
+        cue = CUE_PATTERN.match(self.text, inside.start("cue"))
+        speaker, mention = self._speaker_after(cue.end(), cue, limit=inside.end("source"))
+        parts = [(open_at + 1, inside.start()), (inside.end(), close_at)]
+        return [self._quote(a, b, "direct", cue, mention, speaker) for a, b in parts if b - a >= 8]
 
     def _direct(self, open_at: int, close_at: int, sentence_start: int, sentence_end: int) -> Quote | None:
         content_start, content_end = open_at + 1, close_at

@@ -1,0 +1,46 @@
+"""Quotation patterns through the real pipeline (shipped entity model), one short text each."""
+
+import pytest
+
+from vestnik.analysis import build_nlp
+from vestnik.config import Settings
+from vestnik.pipeline import analyze_raw
+from vestnik.stages.ingest import RawArticle
+
+
+@pytest.fixture(scope="module")
+def quotes_of():
+    nlp = build_nlp()
+
+    def run(text):
+        [record] = analyze_raw([RawArticle(source="t", content=text, is_html=False)], Settings(), nlp)
+        return [(q.type, q.content, q.speaker.name if q.speaker else None) for q in record.quotes]
+
+    return run
+
+
+def test_a_cue_between_dashes_splits_one_pair_of_marks_into_two_quotes(quotes_of):
+    text = "„Чувствам се непълна без майка ми – разказва Мария Иванова пред журналисти – Има много неща, които искам да споделя.“"
+    assert quotes_of(text) == [("direct", "Чувствам се непълна без майка ми", "Мария Иванова"),
+                               ("direct", "Има много неща, които искам да споделя.", "Мария Иванова")]
+
+
+def test_a_quote_interrupted_by_its_cue_between_two_pairs_of_marks(quotes_of):
+    text = "„Няма да има нови данъци“, каза финансовият министър Асен Василев. „Бюджетът ще бъде приет навреме.“"
+    found = quotes_of(text)
+    assert found[0] == ("direct", "Няма да има нови данъци", "Асен Василев")
+
+
+def test_indirect_clause_pronoun_and_unnamed_sources(quotes_of):
+    text = ("Министърът на финансите Асен Василев заяви, че бюджетът ще бъде приет до края на месеца. "
+            "Той подчерта, че дефицитът ще остане под 3 процента. "
+            "Източници от кабинета твърдят, че оставка няма да има.")
+    assert quotes_of(text) == [
+        ("indirect", "бюджетът ще бъде приет до края на месеца", "Асен Василев"),
+        ("indirect", "дефицитът ще остане под 3 процента", "Асен Василев"),
+        ("indirect", "оставка няма да има", None),
+    ]
+
+
+def test_names_and_titles_in_quotation_marks_are_not_quotes(quotes_of):
+    assert quotes_of("Германският вестник „Франкфуртер алгемайне цайтунг“ пише за газопровода „Северен поток 2“.") == []
