@@ -44,3 +44,12 @@ def test_indirect_clause_pronoun_and_unnamed_sources(quotes_of):
 
 def test_names_and_titles_in_quotation_marks_are_not_quotes(quotes_of):
     assert quotes_of("Германският вестник „Франкфуртер алгемайне цайтунг“ пише за газопровода „Северен поток 2“.") == []
+
+
+def test_colon_headlines_name_the_speaker_the_article_identifies_later(quotes_of):
+    text = "Песков: Не, този ден не може да стане исторически\n\nГоворителят на Кремъл Дмитрий Песков коментира срещата в Женева."
+    assert quotes_of(text) == [("direct", "Не, този ден не може да стане исторически", "Дмитрий Песков")]
+    text = ("Испанският външен министър: Брекзит няма да промени живота в Гибралтар\n\n"
+            "Испанският външен министър Алфонсо Дастис увери, че границата няма да бъде затворена.")
+    assert quotes_of(text) == [("direct", "Брекзит няма да промени живота в Гибралтар", "Алфонсо Дастис"),
+                               ("indirect", "границата няма да бъде затворена", "Алфонсо Дастис")]
