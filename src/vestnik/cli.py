@@ -117,8 +117,8 @@ def _eval_quotes(args: argparse.Namespace) -> int:
         if isinstance(result, InputError):
             print(f"vestnik: {result}", file=sys.stderr)
             return EXIT_SOME_FAILED
-        predicted = [quote.model_dump() for quote in result.quotes]
-        score.add(Path(result.source).name, predicted, gold[Path(result.source).name])
+        name = Path(result.source).name
+        score.add(name, [quote.model_dump() for quote in result.quotes], gold[name])
     print(f"quotes: scored on {score.documents} articles of {args.gold} ({score.gold} gold quotes, "
           f"{score.predicted} predicted)")
     print()

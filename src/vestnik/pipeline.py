@@ -27,7 +27,6 @@ from vestnik.record import Article, DateExpression, DistinctEntity, Entity, Offs
 from vestnik.stages.clean import CleanText, clean
 from vestnik.stages.ingest import InputError, RawArticle, read_inputs
 from vestnik.stages.language import identify_language
-from vestnik.stages.sentences import sentence_offsets
 from vestnik.stages.webpage import extract_page
 
 
@@ -147,7 +146,7 @@ def build_record(item: Prepared, doc: Doc) -> Article:
         text=cleaned.text,
         removed=[RemovedLine(text=r.text, reason=r.reason, count=r.count) for r in cleaned.removed],
         paragraphs=[Offsets(start=start, end=end) for start, end in cleaned.paragraphs],
-        sentences=[Offsets(start=start, end=end) for start, end in sentence_offsets(doc)],
+        sentences=[Offsets(start=start, end=end) for start, end in doc._.sentences],
         dates=[DateExpression(start=d.start, end=d.end, text=d.text, value=d.value,
                               granularity=d.granularity, relative=d.relative) for d in doc._.dates],
         entities=[Entity.model_validate(mention, from_attributes=True) for mention in doc._.entities or ()],

@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 
 from vestnik.quotes.cues import (ADJECTIVE_GENDER, CHARACTERISING, COGNITIVE, CUE_FORMS, CUE_PATTERN, DIRECTIVE,
                                  POSSESSIVE_WORDS, SPEECH_NOUNS, VERB_FORMS)
-from vestnik.stages.sentences import sentence_offsets
+from vestnik.stages import sentences as _sentences  # noqa: F401  (defines doc._.sentences, which this reads)
 
 Doc.set_extension("quotes", default=None, force=True)
 
@@ -667,7 +667,7 @@ def _title_stem(word: str) -> str:
 
 
 def extract_quotes(doc: Doc) -> list[Quote]:
-    sentences = sentence_offsets(doc)
+    sentences = doc._.sentences
     text = doc.text  # rebuilt from the tokens at every access: read it once
     paragraphs, start = [], 0
     for block in text.split("\n\n"):

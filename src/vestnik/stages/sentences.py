@@ -17,6 +17,8 @@ from spacy.tokens import Doc
 SENTENCE_FINAL = {".", "!", "?", "…", "...", "?!", "!?", "?.."}
 CLOSERS = {'"', "“", "”", "»", "’", "'", ")", "]"}
 OPENERS = {'"', "„", "“", "«", "(", "-", "–", "—"}
+Doc.set_extension("sentences", default=None, force=True)  # (start, end) of each sentence, for the later stages
+
 NOT_A_START = numpy.uint64(2**64 - 1)  # -1 as spaCy stores it in a uint64 attribute array
 FINAL_ABBREVIATIONS = {"г.", "др."}
 """Abbreviations that often end a sentence ("до края на 2020 г. Новият…"): a break after them
@@ -42,6 +44,7 @@ def split_sentences(doc: Doc) -> Doc:
     flags = numpy.full((len(texts), 1), NOT_A_START, dtype="uint64")
     flags[sorted(starts), 0] = 1
     doc.from_array([SENT_START], flags)
+    doc._.sentences = sentence_offsets(doc)
     return doc
 
 
