@@ -3,8 +3,8 @@
 As in spaCy, each layer is a component — a small callable over a `Doc` — registered
 under a `vestnik_*` name, and `PIPELINE` below is the one place that says which run
 and in what order. Results that spaCy has no slot for live in `Doc._` extensions:
-`doc._.published` (input, a `date` or None), `doc._.dates`, `doc._.entities` and
-`doc._.quotes` (outputs).
+`doc._.published` (input, a `date` or None), `doc._.sentences`, `doc._.dates`,
+`doc._.entities` and `doc._.quotes` (outputs).
 
 Tokenisation is spaCy's Bulgarian tokenizer, which already keeps abbreviations such
 as "Зам.-министърът", "гр.", "проф.", "д-р", "т.е." whole; the sentence component
