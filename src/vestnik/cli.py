@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -16,23 +17,27 @@ from tqdm import tqdm
 
 from vestnik import __version__
 from vestnik.analysis import DEFAULT_ENTITY_MODEL
-from vestnik.config import Settings
+from vestnik.config import DEFAULT_DATABASE, Settings, default_database
 from vestnik.pipeline import analyze_paths
 from vestnik.record import Article, json_schema
 from vestnik.stages.ingest import InputError
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+STORE_COMMANDS = {"ingest", "search", "who-said", "entity", "stories"}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    logging.basicConfig(format="vestnik: %(message)s", level=logging.WARNING)
     if args.command == "analyze":
         return _analyze(args, parser)
     if args.command == "train":
         return _train(args)
     if args.command == "eval":
         return _eval(args)
+    if args.command in STORE_COMMANDS:
+        return _store_command(args)
     if args.command == "schema":
         print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -58,6 +63,34 @@ def _parser() -> argparse.ArgumentParser:
                          help="analyse in N worker processes, e.g. one per core (default 1, or VESTNIK_PROCESSES)")
     commands.add_parser("schema", help="print the JSON Schema of the article record")
 
+    ingest = commands.add_parser("ingest", help="analyse articles and keep them in the store (skips what is stored)")
+    ingest.add_argument("paths", nargs="+", metavar="PATH",
+                        help="as for analyze, plus RSS/Atom feeds (.rss, .atom, .xml) and http(s) URLs of feeds or pages")
+    ingest.add_argument("--published", type=_iso_date, metavar="YYYY-MM-DD", help="publication date for inputs that carry none")
+    ingest.add_argument("--max-bytes", type=int, metavar="N", help="refuse inputs larger than this (default 10 MiB)")
+    ingest.add_argument("--processes", type=int, metavar="N", help="analyse in N worker processes")
+    ingest.add_argument("--batch-size", type=int, metavar="N", help="articles per committed batch (default 32)")
+    _store_argument(ingest)
+    search = commands.add_parser("search", help="full-text search over stored articles, quotes or events")
+    search.add_argument("query", help="words to find in any inflection, in Cyrillic or Latin letters")
+    search.add_argument("--kind", choices=["articles", "quotes", "events"], default="articles")
+    search.add_argument("--entity", metavar="NAME", help="only articles that mention this entity")
+    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--offset", type=int, default=0)
+    _period_arguments(search)
+    _store_argument(search, formats=True)
+    who_said = commands.add_parser("who-said", help="a person's quotes over time")
+    who_said.add_argument("name", help="the person's name, surname or Latin name")
+    _period_arguments(who_said)
+    _store_argument(who_said, formats=True)
+    entity = commands.add_parser("entity", help="an entity's profile: mentions per day, co-mentions, quotes, events")
+    entity.add_argument("name")
+    _store_argument(entity, formats=True)
+    stories = commands.add_parser("stories", help="stories (articles about the same event) with their article counts")
+    stories.add_argument("--limit", type=int, default=20)
+    _period_arguments(stories)
+    _store_argument(stories, formats=True)
+
     train = commands.add_parser("train", help="train a model from ../shared/data").add_subparsers(dest="what", required=True)
     train_ner = train.add_parser("ner", help="entity recogniser, base-form rules and knowledge base from SlavicNER")
     _data_arguments(train_ner, default_split="all")
@@ -77,6 +110,35 @@ def _parser() -> argparse.ArgumentParser:
     eval_quotes.add_argument("--model", type=Path, default=DEFAULT_ENTITY_MODEL, help="entity model directory (default: the shipped one)")
     eval_quotes.add_argument("--errors", action="store_true", help="also list every miss, spurious quote and wrong speaker")
     return parser
+
+
+def _store_argument(parser: argparse.ArgumentParser, formats: bool = False) -> None:
+    parser.add_argument("--db", metavar="URL", help=f"a SQLite file or a postgresql:// URL (default: VESTNIK_DB, else "
+                                                    f"{DEFAULT_DATABASE})")
+    if formats:
+        parser.add_argument("--format", choices=["text", "json"], default="text")
+
+
+def _period_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--from", dest="date_from", type=_iso_date, metavar="YYYY-MM-DD")
+    parser.add_argument("--to", dest="date_to", type=_iso_date, metavar="YYYY-MM-DD")
+
+
+def _store_command(args: argparse.Namespace) -> int:
+    from vestnik.store import commands
+    from vestnik.store.database import Store, StoreError
+
+    try:
+        store = Store.open(args.db or default_database())
+        if args.command == "ingest":
+            settings = Settings.from_env(published=args.published, max_bytes=args.max_bytes, processes=args.processes,
+                                         batch_size=args.batch_size)
+            return EXIT_SOME_FAILED if commands.ingest(args.paths, store, settings) else EXIT_OK
+        print(commands.show(args, store), end="")
+    except StoreError as error:
+        print(f"vestnik: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
 
 
 def _data_arguments(parser: argparse.ArgumentParser, default_split: str) -> None:

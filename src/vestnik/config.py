@@ -18,6 +18,19 @@ DEFAULT_LANGUAGES = ("bg", "ru", "mk", "sr", "uk", "en", "de", "fr", "el", "ro",
 languages Bulgarian sites most often carry next to it."""
 
 
+DEFAULT_DATABASE = "~/.local/share/vestnik/vestnik.db"
+"""The embedded store when neither `--db` nor `VESTNIK_DB` names one (under `$XDG_DATA_HOME` when that is set)."""
+
+
+def default_database() -> str:
+    """Where the store is: `VESTNIK_DB` (a path or a PostgreSQL URL), else the SQLite file in the user's data folder."""
+    if os.environ.get("VESTNIK_DB"):
+        return os.environ["VESTNIK_DB"]
+    if os.environ.get("XDG_DATA_HOME"):
+        return os.path.join(os.environ["XDG_DATA_HOME"], "vestnik", "vestnik.db")
+    return os.path.expanduser(DEFAULT_DATABASE)
+
+
 @dataclass(frozen=True)
 class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES

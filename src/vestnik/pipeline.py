@@ -25,7 +25,8 @@ from vestnik.analysis import build_nlp
 from vestnik.config import Settings
 from vestnik.record import Article, DateExpression, DistinctEntity, Entity, Offsets, Quotation, RemovedLine
 from vestnik.stages.clean import CleanText, clean
-from vestnik.stages.ingest import InputError, RawArticle, read_inputs
+from vestnik.stages.feeds import read_sources
+from vestnik.stages.ingest import InputError, RawArticle
 from vestnik.stages.language import identify_language
 from vestnik.stages.webpage import extract_page
 
@@ -41,23 +42,45 @@ class Prepared:
     author: str | None
     language: str
 
+    @property
+    def text_hash(self) -> str:
+        return content_hash(self.published.isoformat() if self.published else None, self.cleaned.text)
+
 
 def analyze_paths(paths: Iterable[str], settings: Settings, nlp: Language | None = None) -> Iterator[Article | InputError]:
-    """Records (or errors) for every article behind `paths`, in input order; in `settings.processes`
-    worker processes (each with its own pipeline) when that is more than one and no `nlp` is given."""
-    items = read_inputs(paths, settings)
+    """Records (or errors) for every article behind `paths` (files, directories, feeds, URLs), in input order."""
+    return analyze_prepared(prepare(read_sources(paths, settings), settings), settings, nlp)
+
+
+def prepare(items: Iterable[RawArticle | InputError], settings: Settings) -> Iterator[Prepared | InputError]:
+    """Web page extraction, cleaning and language identification: everything before spaCy."""
+    for item in items:
+        yield _prepare(item, settings) if isinstance(item, RawArticle) else item
+
+
+def analyze_prepared(items: Iterable[Prepared | InputError], settings: Settings,
+                     nlp: Language | None = None) -> Iterator[Article | InputError]:
+    """Records for prepared articles, in order; in `settings.processes` worker processes (each with its
+    own pipeline) when that is more than one and no `nlp` is given."""
     if settings.processes > 1 and nlp is None:
         yield from _analyze_in_processes(items, settings)
-    else:
-        yield from analyze_raw(items, settings, nlp)
+        return
+    nlp = nlp or build_nlp()
+    for batch in _batches(items, settings.batch_size):
+        yield from _analyze_batch(batch, nlp)
 
 
-def _analyze_in_processes(items: Iterable[RawArticle | InputError], settings: Settings) -> Iterator[Article | InputError]:
+def analyze_raw(items: Iterable[RawArticle | InputError], settings: Settings,
+                nlp: Language | None = None) -> Iterator[Article | InputError]:
+    return analyze_prepared(prepare(items, settings), settings, nlp)
+
+
+def _analyze_in_processes(items: Iterable[Prepared | InputError], settings: Settings) -> Iterator[Article | InputError]:
     """Batches go to the workers as they are read, at most two per worker in flight, and come back in order."""
     with ProcessPoolExecutor(settings.processes, initializer=_start_worker) as pool:
         in_flight: deque[Future] = deque()
         for batch in _batches(items, settings.batch_size):
-            in_flight.append(pool.submit(_worker_analyze, batch, settings))
+            in_flight.append(pool.submit(_worker_analyze, batch))
             if len(in_flight) >= 2 * settings.processes:
                 yield from in_flight.popleft().result()
         while in_flight:
@@ -72,8 +95,8 @@ def _start_worker() -> None:
     _worker_nlp = build_nlp()
 
 
-def _worker_analyze(batch: list[RawArticle | InputError], settings: Settings) -> list[Article | InputError]:
-    return list(analyze_raw(batch, settings, _worker_nlp))
+def _worker_analyze(batch: list[Prepared | InputError]) -> list[Article | InputError]:
+    return list(_analyze_batch(batch, _worker_nlp))
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:
@@ -87,11 +110,18 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def analyze_raw(items: Iterable[RawArticle | InputError], settings: Settings,
-                nlp: Language | None = None) -> Iterator[Article | InputError]:
-    nlp = nlp or build_nlp()
-    for batch in _batches(items, settings.batch_size):
-        yield from _analyze_batch([_prepare(item, settings) if isinstance(item, RawArticle) else item for item in batch], nlp)
+def article_id(raw: RawArticle) -> str:
+    """The record id: a hash of the decoded source text, so the same input always gets the same id."""
+    return _hash(raw.content)
+
+
+def content_hash(published: str | None, text: str) -> str:
+    """Equal for articles whose cleaned text and publication date are equal: their analyses are equal too."""
+    return _hash(f"{published}\n{text}")
+
+
+def _hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _prepare(raw: RawArticle, settings: Settings) -> Prepared | InputError:
@@ -135,7 +165,7 @@ def _analyze_batch(batch: list[Prepared | InputError], nlp: Language) -> Iterato
 def build_record(item: Prepared, doc: Doc) -> Article:
     cleaned = item.cleaned
     return Article(
-        id=hashlib.blake2b(item.raw.content.encode("utf-8"), digest_size=16).hexdigest(),
+        id=article_id(item.raw),
         source=item.raw.source,
         source_id=item.raw.id,
         url=item.url,

@@ -63,7 +63,7 @@ def read_inputs(paths: Iterable[str], settings: Settings) -> Iterator[RawArticle
     """Every article behind `paths`, in order; a bad input yields an `InputError` and the rest go on."""
     for given in paths:
         if given == "-":
-            yield from _guard("-", lambda: _articles_from_bytes("-", sys.stdin.buffer.read(), "", settings))
+            yield from guarded("-", lambda: _articles_from_bytes("-", sys.stdin.buffer.read(), "", settings))
             continue
         path = Path(given)
         if path.is_dir():
@@ -71,14 +71,15 @@ def read_inputs(paths: Iterable[str], settings: Settings) -> Iterator[RawArticle
             if not files:
                 yield InputError(given, "directory holds no .txt, .html, .htm or .jsonl files")
             for file in files:
-                yield from _guard(str(file), lambda f=file: _articles_from_file(f, settings))
+                yield from guarded(str(file), lambda f=file: _articles_from_file(f, settings))
         elif path.is_file():
-            yield from _guard(given, lambda: _articles_from_file(path, settings))
+            yield from guarded(given, lambda: _articles_from_file(path, settings))
         else:
             yield InputError(given, "no such file or directory")
 
 
-def _guard(source: str, produce) -> Iterator[RawArticle | InputError]:
+def guarded(source: str, produce) -> Iterator[RawArticle | InputError]:
+    """What `produce()` yields; an `InputError` or an unreadable input ends it as one error value."""
     try:
         yield from produce()
     except InputError as error:

@@ -1,0 +1,261 @@
+"""The article store: records in, rows out, on SQLite or PostgreSQL through one SQLAlchemy schema.
+
+`Store.add` writes a batch of records in one transaction: the article (with its whole record
+as JSON), its entities, mentions, quotes, events, removed boilerplate, search documents,
+MinHash buckets and story keys. It decides, per article, whether it is already stored (same
+id), a new version of a stored URL, a near-duplicate of a stored article, and which story it
+belongs to. Opening a store upgrades its schema to the newest migration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from vestnik.pipeline import content_hash
+from vestnik.record import Article
+from vestnik.store import similarity
+from vestnik.store.tables import (articles, entities, event_participants, events, lsh_buckets, mentions, minhashes,
+                                  quotes, removed, search_documents, story_keys)
+from vestnik.store.terms import terms
+
+
+class StoreError(Exception):
+    """A store that cannot be opened or a request it cannot answer, said plainly."""
+
+
+def database_url(location: str) -> str:
+    """A SQLAlchemy URL from what a user gives: a URL as it is (PostgreSQL through psycopg 3), or a file path."""
+    if location.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + location.split("://", 1)[1]
+    if "://" in location:
+        return location
+    path = Path(location).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+@dataclass
+class Added:
+    """What `Store.add` did with one record."""
+
+    id: str
+    status: str  # stored, known
+    duplicate_of: str | None = None
+    similarity: float | None = None
+    previous_version: str | None = None
+    story_id: str | None = None
+
+
+@dataclass
+class Store:
+    engine: Engine
+    dialect: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.dialect = self.engine.dialect.name
+
+    @classmethod
+    def open(cls, location: str) -> "Store":
+        url = database_url(location)
+        engine = create_engine(url, future=True)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        store = cls(engine)
+        try:
+            store.upgrade()
+        except Exception as error:  # a driver's own exception types differ; the message is what helps
+            raise StoreError(f"cannot open the store {_without_password(location)}: {error}") from None
+        return store
+
+    def upgrade(self) -> None:
+        """Bring the schema to the newest migration (creates it in an empty database)."""
+        config = Config()
+        config.set_main_option("script_location", str(resources.files("vestnik.store").joinpath("migrations")))
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    def known(self, ids: Iterable[str]) -> set[str]:
+        ids = list(ids)
+        if not ids:
+            return set()
+        with self.engine.connect() as connection:
+            return set(connection.scalars(select(articles.c.id).where(articles.c.id.in_(ids))))
+
+    def record_with_text(self, text_hash: str) -> Article | None:
+        """The record of a stored article with this cleaned text and publication date, if any."""
+        with self.engine.connect() as connection:
+            row = connection.execute(select(articles.c.record).where(articles.c.text_hash == text_hash).limit(1)).first()
+        return Article.model_validate(row.record) if row else None
+
+    def add(self, records: list[Article]) -> list[Added]:
+        """Store a batch in one transaction: all of it or, on a crash, none of it."""
+        with self.engine.begin() as connection:
+            return [self._add(connection, record) for record in records]
+
+    def _add(self, connection: Connection, record: Article) -> Added:
+        if connection.execute(select(articles.c.id).where(articles.c.id == record.id)).first():
+            return Added(record.id, "known")
+        text_hash = content_hash(record.published, record.text)
+        previous = None
+        if record.url:
+            previous = connection.execute(select(articles.c.id, articles.c.version).where(
+                articles.c.url == record.url, articles.c.latest)).first()
+        signature = similarity.signature(record.text)
+        duplicate_of, duplicate_similarity = self._near_duplicate(connection, signature, text_hash, record.url)
+        keys = similarity.story_keys(record)
+        story_id = self._story(connection, record, keys, duplicate_of)
+        if previous:
+            connection.execute(update(articles).where(articles.c.id == previous.id).values(latest=False))
+        connection.execute(articles.insert().values(
+            id=record.id, url=record.url, source=record.source, source_id=record.source_id, title=record.title,
+            author=record.author, published=_date(record.published), language=record.language, text=record.text,
+            text_hash=text_hash, schema_version=record.schema_version, record=record.model_dump(mode="json", by_alias=True),
+            ingested_at=datetime.now(timezone.utc).replace(tzinfo=None), version=previous.version + 1 if previous else 1,
+            previous_version=previous.id if previous else None, latest=True, duplicate_of=duplicate_of,
+            duplicate_similarity=duplicate_similarity, story_id=story_id, story_keys=len(keys)))
+        self._add_analysis(connection, record)
+        connection.execute(minhashes.insert().values(article_id=record.id, signature=similarity.signature_bytes(signature)))
+        connection.execute(lsh_buckets.insert(), [{"band": band, "bucket": bucket, "article_id": record.id}
+                                                  for band, bucket in similarity.buckets(signature)])
+        if keys:
+            connection.execute(story_keys.insert(), [{"key": key, "article_id": record.id} for key in sorted(keys)])
+        return Added(record.id, "stored", duplicate_of, duplicate_similarity, previous.id if previous else None, story_id)
+
+    def _add_analysis(self, connection: Connection, record: Article) -> None:
+        for entity in record.distinct_entities:
+            self._upsert_entity(connection, entity.id, entity.label, entity.name, entity.latin)
+        rows = {
+            mentions: [{"article_id": record.id, "position": i, "entity_id": m.id, "start_char": m.start, "end_char": m.end,
+                        "text": m.text, "lemma": m.lemma, "label": m.label} for i, m in enumerate(record.entities)],
+            quotes: [{"article_id": record.id, "position": i, "start_char": q.start, "end_char": q.end, "content": q.content,
+                      "type": q.type, "cue": q.cue.text if q.cue else None,
+                      "speaker_mention": q.speaker_mention.text if q.speaker_mention else None,
+                      "speaker_name": q.speaker.name if q.speaker else None,
+                      "speaker_id": q.speaker.id if q.speaker else None} for i, q in enumerate(record.quotes)],
+            events: [_event_row(record.id, i, e) for i, e in enumerate(record.events)],
+            event_participants: [{"article_id": record.id, "event_position": i, "role": role, "position": j,
+                                  "entity_id": p.get("id"), "name": p.get("name") or "", "code": p.get("code")}
+                                 for i, e in enumerate(record.events) for role in ("actor", "recipient")
+                                 for j, p in enumerate(e.get(role) or [])],
+            removed: [{"article_id": record.id, "position": i, "text": r.text, "reason": r.reason, "count": r.count}
+                      for i, r in enumerate(record.removed)],
+            search_documents: [{"kind": "article", "article_id": record.id, "position": 0, "terms": _terms(record.text)}]
+            + [{"kind": "quote", "article_id": record.id, "position": i,
+                "terms": _terms(" ".join([q.content, q.speaker.name if q.speaker else ""]))} for i, q in enumerate(record.quotes)]
+            + [{"kind": "event", "article_id": record.id, "position": i, "terms": _terms(_event_text(e))}
+               for i, e in enumerate(record.events)],
+        }
+        for table, table_rows in rows.items():
+            if table_rows:
+                connection.execute(table.insert(), table_rows)
+
+    def _upsert_entity(self, connection: Connection, entity_id: str, label: str, name: str, latin: str) -> None:
+        """One row per entity id; a later, fuller name ("Сергей Рябков" after "Рябков") replaces a shorter one."""
+        insert = (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(entities)
+        values = {"id": entity_id, "label": label, "name": name, "latin": latin, "name_key": _name_key(name, latin)}
+        connection.execute(insert.values(values).on_conflict_do_update(
+            index_elements=[entities.c.id], set_={k: insert.excluded[k] for k in ("name", "latin", "name_key")},
+            where=func.length(insert.excluded.name) > func.length(entities.c.name)))
+
+    def _near_duplicate(self, connection: Connection, signature, text_hash: str,
+                        url: str | None) -> tuple[str | None, float | None]:
+        """The stored article this one repeats (the original, when that was a copy itself), and how closely."""
+        exact = connection.execute(select(articles.c.id, articles.c.duplicate_of).where(
+            articles.c.text_hash == text_hash).limit(1)).first()
+        if exact:
+            return exact.duplicate_of or exact.id, 1.0
+        pairs = similarity.buckets(signature)
+        candidates = set()
+        for band, bucket in pairs:
+            candidates.update(connection.scalars(select(lsh_buckets.c.article_id).where(
+                lsh_buckets.c.band == band, lsh_buckets.c.bucket == bucket)))
+        best, best_similarity = None, 0.0
+        if candidates:
+            rows = connection.execute(
+                select(minhashes.c.article_id, minhashes.c.signature, articles.c.duplicate_of, articles.c.url)
+                .join(articles, articles.c.id == minhashes.c.article_id)
+                .where(minhashes.c.article_id.in_(candidates)))
+            for row in rows:
+                if url and row.url == url:
+                    continue  # an earlier version of the same page: linked as a version, not a duplicate
+                score = similarity.similarity(signature, similarity.from_bytes(row.signature))
+                if score > best_similarity:
+                    best, best_similarity = row.duplicate_of or row.article_id, score
+        if best_similarity >= similarity.DUPLICATE_SIMILARITY:
+            return best, round(best_similarity, 3)
+        return None, None
+
+    def _story(self, connection: Connection, record: Article, keys: set[str], duplicate_of: str | None) -> str:
+        """The story of the most similar recent article sharing enough story keys, or a new story."""
+        if duplicate_of:
+            return connection.scalar(select(articles.c.story_id).where(articles.c.id == duplicate_of))
+        if not keys:
+            return record.id
+        shared = func.count().label("shared")
+        candidates = (select(story_keys.c.article_id, shared).where(story_keys.c.key.in_(sorted(keys)))
+                      .group_by(story_keys.c.article_id).having(func.count() >= 2).subquery())
+        query = (select(articles.c.story_id, articles.c.story_keys, articles.c.published, candidates.c.shared)
+                 .join(candidates, candidates.c.article_id == articles.c.id))
+        published = _date(record.published)
+        if published:
+            low, high = date.fromordinal(published.toordinal() - similarity.STORY_DAYS), \
+                date.fromordinal(published.toordinal() + similarity.STORY_DAYS)
+            query = query.where((articles.c.published.is_(None)) | articles.c.published.between(low, high))
+        best, best_score = None, 0.0
+        for row in connection.execute(query.order_by(candidates.c.shared.desc()).limit(50)):
+            score = row.shared / (len(keys) + row.story_keys - row.shared)
+            if score > best_score:
+                best, best_score = row.story_id, score
+        return best if best and best_score >= similarity.STORY_SIMILARITY else record.id
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the ingest, a crash never corrupts
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _event_row(article_id: str, position: int, event_: dict) -> dict:
+    return {"article_id": article_id, "position": position, "type": event_.get("type") or "",
+            "mode": event_.get("mode"), "context": event_.get("context"),
+            "event_date": (event_.get("when") or {}).get("value"), "place": (event_.get("where") or {}).get("text"),
+            "place_id": (event_.get("where") or {}).get("id"), "evidence": (event_.get("evidence") or {}).get("text"),
+            "quote_position": event_.get("quote_index"), "event": event_}
+
+
+def _event_text(event_: dict) -> str:
+    names = [p.get("name") or "" for role in ("actor", "recipient") for p in event_.get(role) or []]
+    return " ".join([(event_.get("evidence") or {}).get("text") or "", (event_.get("where") or {}).get("text") or "", *names])
+
+
+def _terms(text: str) -> str:
+    return " ".join(terms(text))
+
+
+def _name_key(name: str, latin: str) -> str:
+    return f"{name.lower()}\t{latin.lower()}"
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _without_password(location: str) -> str:
+    if "://" in location and "@" in location:
+        scheme, rest = location.split("://", 1)
+        credentials, host = rest.rsplit("@", 1)
+        return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
+    return location
+
