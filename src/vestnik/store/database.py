@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime, timezone
 from importlib import resources
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, func, select, update
+from sqlalchemy import Connection, Engine, create_engine, event, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from vestnik.pipeline import content_hash
@@ -128,12 +129,15 @@ class Store:
         connection.execute(lsh_buckets.insert(), [{"band": band, "bucket": bucket, "article_id": record.id}
                                                   for band, bucket in similarity.buckets(signature)])
         if keys:
-            connection.execute(story_keys.insert(), [{"key": key, "article_id": record.id} for key in sorted(keys)])
+            connection.execute(story_keys.insert(), [{"key": key, "article_id": record.id, "published": _date(record.published)}
+                                                     for key in sorted(keys)])
         return Added(record.id, "stored", duplicate_of, duplicate_similarity, previous.id if previous else None, story_id)
 
     def _add_analysis(self, connection: Connection, record: Article) -> None:
-        for entity in record.distinct_entities:
-            self._upsert_entity(connection, entity.id, entity.label, entity.name, entity.latin)
+        if record.distinct_entities:
+            connection.execute(self._entity_upsert, [
+                {"id": e.id, "label": e.label, "name": e.name, "latin": e.latin, "name_key": _name_key(e.name, e.latin)}
+                for e in record.distinct_entities])
         rows = {
             mentions: [{"article_id": record.id, "position": i, "entity_id": m.id, "start_char": m.start, "end_char": m.end,
                         "text": m.text, "lemma": m.lemma, "label": m.label} for i, m in enumerate(record.entities)],
@@ -159,13 +163,13 @@ class Store:
             if table_rows:
                 connection.execute(table.insert(), table_rows)
 
-    def _upsert_entity(self, connection: Connection, entity_id: str, label: str, name: str, latin: str) -> None:
+    @cached_property
+    def _entity_upsert(self):
         """One row per entity id; a later, fuller name ("Сергей Рябков" after "Рябков") replaces a shorter one."""
         insert = (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(entities)
-        values = {"id": entity_id, "label": label, "name": name, "latin": latin, "name_key": _name_key(name, latin)}
-        connection.execute(insert.values(values).on_conflict_do_update(
+        return insert.on_conflict_do_update(
             index_elements=[entities.c.id], set_={k: insert.excluded[k] for k in ("name", "latin", "name_key")},
-            where=func.length(insert.excluded.name) > func.length(entities.c.name)))
+            where=func.length(insert.excluded.name) > func.length(entities.c.name))
 
     def _near_duplicate(self, connection: Connection, signature, text_hash: str,
                         url: str | None) -> tuple[str | None, float | None]:
@@ -175,10 +179,8 @@ class Store:
         if exact:
             return exact.duplicate_of or exact.id, 1.0
         pairs = similarity.buckets(signature)
-        candidates = set()
-        for band, bucket in pairs:
-            candidates.update(connection.scalars(select(lsh_buckets.c.article_id).where(
-                lsh_buckets.c.band == band, lsh_buckets.c.bucket == bucket)))
+        candidates = set(connection.scalars(select(lsh_buckets.c.article_id).where(
+            tuple_(lsh_buckets.c.band, lsh_buckets.c.bucket).in_(pairs))))
         best, best_similarity = None, 0.0
         if candidates:
             rows = connection.execute(
@@ -196,21 +198,24 @@ class Store:
         return None, None
 
     def _story(self, connection: Connection, record: Article, keys: set[str], duplicate_of: str | None) -> str:
-        """The story of the most similar recent article sharing enough story keys, or a new story."""
+        """The story of the most similar article within `STORY_DAYS` sharing enough story keys, or a new story."""
         if duplicate_of:
             return connection.scalar(select(articles.c.story_id).where(articles.c.id == duplicate_of))
         if not keys:
             return record.id
         shared = func.count().label("shared")
-        candidates = (select(story_keys.c.article_id, shared).where(story_keys.c.key.in_(sorted(keys)))
-                      .group_by(story_keys.c.article_id).having(func.count() >= 2).subquery())
-        query = (select(articles.c.story_id, articles.c.story_keys, articles.c.published, candidates.c.shared)
-                 .join(candidates, candidates.c.article_id == articles.c.id))
+        near = story_keys.c.key.in_(sorted(keys))
         published = _date(record.published)
         if published:
             low, high = date.fromordinal(published.toordinal() - similarity.STORY_DAYS), \
                 date.fromordinal(published.toordinal() + similarity.STORY_DAYS)
-            query = query.where((articles.c.published.is_(None)) | articles.c.published.between(low, high))
+            near = near & story_keys.c.published.between(low, high)
+        else:  # undated articles are compared with undated articles only
+            near = near & story_keys.c.published.is_(None)
+        candidates = (select(story_keys.c.article_id, shared).where(near)
+                      .group_by(story_keys.c.article_id).having(func.count() >= 2).subquery())
+        query = (select(articles.c.story_id, articles.c.story_keys, candidates.c.shared)
+                 .join(candidates, candidates.c.article_id == articles.c.id))
         best, best_score = None, 0.0
         for row in connection.execute(query.order_by(candidates.c.shared.desc()).limit(50)):
             score = row.shared / (len(keys) + row.story_keys - row.shared)

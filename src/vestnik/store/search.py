@@ -21,6 +21,7 @@ from vestnik.store.terms import query_terms, term
 
 KINDS = ("articles", "quotes", "events")
 SNIPPET_CHARACTERS = 200
+LEAD_CHARACTERS = 100  # what stands for the headline of an article that has none
 WORD = re.compile(r"[^\W_]+")
 
 
@@ -101,8 +102,8 @@ def search(store: Store, query: str, kind: str = "articles", date_from: date | N
 def _full_text(store: Store, words: list[str]):
     """(rowid, rank) of the search documents holding every term; a lower rank is a better match."""
     if store.dialect == "postgresql":
-        return (text("SELECT id AS rowid, -ts_rank(to_tsvector('simple', terms), plainto_tsquery('simple', :q)) AS rank "
-                     "FROM search_documents WHERE to_tsvector('simple', terms) @@ plainto_tsquery('simple', :q)")
+        return (text("SELECT id AS rowid, -ts_rank(terms_vector, plainto_tsquery('simple', :q)) AS rank "
+                     "FROM search_documents WHERE terms_vector @@ plainto_tsquery('simple', :q)")
                 .bindparams(q=" ".join(words)).columns(literal_column("rowid"), literal_column("rank")).subquery())
     return (text("SELECT rowid, bm25(search_fts) AS rank FROM search_fts WHERE search_fts MATCH :q")
             .bindparams(q=" AND ".join(f'"{word}"' for word in words))
@@ -124,6 +125,7 @@ def _hits(store: Store, kind: str, found: list[tuple[str, int]], words: set[str]
     with store.engine.connect() as connection:
         heads = {row.id: row for row in connection.execute(
             select(articles.c.id, articles.c.title, articles.c.published, articles.c.url, articles.c.duplicate_of,
+                   func.substr(articles.c.text, 1, LEAD_CHARACTERS).label("lead"),
                    *([articles.c.text] if kind == "article" else [])).where(articles.c.id.in_(ids)))}
         details = {}
         if kind == "quote":
@@ -136,9 +138,14 @@ def _hits(store: Store, kind: str, found: list[tuple[str, int]], words: set[str]
     for article_id, position in found:
         head = heads[article_id]
         content, speaker, event_type = details.get((article_id, position)) or (snippet(head.text, words), None, None)
-        hits.append(Hit(kind, article_id, position, head.title, _iso(head.published), head.url, content,
+        hits.append(Hit(kind, article_id, position, head.title or _lead(head.lead), _iso(head.published), head.url, content,
                         speaker, event_type, head.duplicate_of))
     return hits
+
+
+def _lead(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    return first if len(first) < LEAD_CHARACTERS else first[: first.rfind(" ")] + "…"
 
 
 def snippet(body: str, words: set[str]) -> str:
@@ -244,13 +251,15 @@ def stories(store: Store, date_from: date | None = None, date_to: date | None = 
         for row in connection.execute(statement).all():
             in_story = _within(select(articles.c.id).where(articles.c.story_id == row.story_id, articles.c.latest),
                                date_from, date_to)
-            headline = connection.scalar(in_story.with_only_columns(articles.c.title)
-                                         .where(articles.c.title.is_not(None)).order_by(articles.c.published).limit(1))
+            first = connection.execute(in_story.with_only_columns(articles.c.title, func.substr(
+                articles.c.text, 1, LEAD_CHARACTERS).label("lead")).order_by(articles.c.published).limit(1)).first()
+            headline = first.title or _lead(first.lead)
             together = func.count(distinct(mentions.c.article_id)).label("together")
             names = connection.scalars(select(entities.c.name).join(mentions, mentions.c.entity_id == entities.c.id)
                                        .where(mentions.c.article_id.in_(in_story))
                                        .group_by(entities.c.id, entities.c.name)
-                                       .order_by(together.desc(), entities.c.name).limit(key_entities)).all()
+                                       .order_by(together.desc(), func.count().desc(), entities.c.name)
+                                       .limit(key_entities)).all()
             found.append(Story(row.story_id, row.count, _iso(row.first), _iso(row.last), headline, list(names)))
     return found
 

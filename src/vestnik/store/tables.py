@@ -100,6 +100,7 @@ story_keys = Table(
     "story_keys", metadata,
     Column("key", Text, primary_key=True),
     Column("article_id", String(32), ForeignKey("articles.id"), primary_key=True),
+    Column("published", Date),  # the article's, so that the index reaches only the articles near in time
 )
 
 Index("articles_url", articles.c.url)
@@ -111,3 +112,4 @@ Index("quotes_speaker", quotes.c.speaker_id)
 Index("events_type", events.c.type)
 Index("event_participants_entity", event_participants.c.entity_id)
 Index("search_documents_article", search_documents.c.article_id)
+Index("story_keys_key_published", story_keys.c.key, story_keys.c.published)

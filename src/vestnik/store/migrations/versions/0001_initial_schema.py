@@ -158,9 +158,13 @@ def upgrade() -> None:
     op.create_table('story_keys',
     sa.Column('key', sa.Text(), nullable=False),
     sa.Column('article_id', sa.String(length=32), nullable=False),
+    sa.Column('published', sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(['article_id'], ['articles.id'], ),
     sa.PrimaryKeyConstraint('key', 'article_id')
     )
+    with op.batch_alter_table('story_keys', schema=None) as batch_op:
+        batch_op.create_index('story_keys_key_published', ['key', 'published'], unique=False)
+
     _create_full_text_index()
 
 
@@ -168,7 +172,9 @@ def _create_full_text_index() -> None:
     """The index over `search_documents.terms`: ASCII terms (vestnik.store.terms), so both
     engines tokenise them alike."""
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("CREATE INDEX search_documents_terms ON search_documents USING gin (to_tsvector('simple', terms))")
+        op.execute("ALTER TABLE search_documents ADD COLUMN terms_vector tsvector "
+                   "GENERATED ALWAYS AS (to_tsvector('simple', terms)) STORED")
+        op.execute("CREATE INDEX search_documents_terms ON search_documents USING gin (terms_vector)")
         return
     op.execute("CREATE VIRTUAL TABLE search_fts USING fts5(terms, content='search_documents', content_rowid='id', "
                "tokenize='unicode61 remove_diacritics 0')")
@@ -183,6 +189,9 @@ def downgrade() -> None:
         op.execute("DROP INDEX search_documents_terms")
     else:
         op.execute("DROP TABLE search_fts")
+    with op.batch_alter_table('story_keys', schema=None) as batch_op:
+        batch_op.drop_index('story_keys_key_published')
+
     op.drop_table('story_keys')
     with op.batch_alter_table('search_documents', schema=None) as batch_op:
         batch_op.drop_index('search_documents_article')
