@@ -4,7 +4,7 @@ As in spaCy, each layer is a component — a small callable over a `Doc` — reg
 under a `vestnik_*` name, and `PIPELINE` below is the one place that says which run
 and in what order. Results that spaCy has no slot for live in `Doc._` extensions:
 `doc._.published` (input, a `date` or None), `doc._.sentences`, `doc._.dates`,
-`doc._.entities` and `doc._.quotes` (outputs).
+`doc._.entities`, `doc._.quotes` and `doc._.events` (outputs).
 
 Tokenisation is spaCy's Bulgarian tokenizer, which already keeps abbreviations such
 as "Зам.-министърът", "гр.", "проф.", "д-р", "т.е." whole; the sentence component
@@ -22,12 +22,13 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
 from vestnik.entities import component as _entities  # noqa: F401  (registers vestnik_entities)
+from vestnik.events import detect as _events  # noqa: F401  (registers vestnik_events)
 from vestnik.quotes import extract as _quotes  # noqa: F401  (registers vestnik_quotes)
 from vestnik.stages import sentences as _sentences  # noqa: F401  (registers vestnik_sentences)
 from vestnik.stages.dates import find_dates
 
 PIPELINE = ["vestnik_sentences", "vestnik_dates", "tok2vec", "ner", "vestnik_quoted_names", "vestnik_entity_boundaries",
-            "vestnik_consistent_entities", "vestnik_entities", "vestnik_quotes"]
+            "vestnik_consistent_entities", "vestnik_entities", "vestnik_quotes", "vestnik_events"]
 TRAINED = ("tok2vec", "ner")
 """Components that come trained from the entity model (`vestnik train ner`); the others are rules."""
 DEFAULT_ENTITY_MODEL = Path(__file__).parent / "models" / "ner-bg"

@@ -23,7 +23,7 @@ from vestnik.record import Article, json_schema
 from vestnik.stages.ingest import InputError
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
-STORE_COMMANDS = {"ingest", "search", "who-said", "entity", "stories"}
+STORE_COMMANDS = {"ingest", "search", "who-said", "entity", "stories", "export"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
         return _train(args)
     if args.command == "eval":
         return _eval(args)
+    if args.command == "export" and args.paths:
+        return _export_analysed(args)
     if args.command in STORE_COMMANDS:
         return _store_command(args)
     if args.command == "schema":
@@ -86,6 +88,13 @@ def _parser() -> argparse.ArgumentParser:
     entity = commands.add_parser("entity", help="an entity's profile: mentions per day, co-mentions, quotes, events")
     entity.add_argument("name")
     _store_argument(entity, formats=True)
+    export = commands.add_parser("export", help="events as PLOVER JSON Lines, from the store or from articles given")
+    export.add_argument("paths", nargs="*", metavar="PATH", help="articles to analyse and export (default: the store's)")
+    export.add_argument("--format", choices=["plover"], default="plover")
+    export.add_argument("--published", type=_iso_date, metavar="YYYY-MM-DD", help="publication date for inputs that carry none")
+    export.add_argument("--output", metavar="FILE", help="write here instead of standard output")
+    _period_arguments(export)
+    export.add_argument("--db", metavar="URL", help="the store to export (default: VESTNIK_DB, else the embedded one)")
     stories = commands.add_parser("stories", help="stories (articles about the same event) with their article counts")
     stories.add_argument("--limit", type=int, default=20)
     _period_arguments(stories)
@@ -104,6 +113,12 @@ def _parser() -> argparse.ArgumentParser:
     _data_arguments(eval_ner, default_split="dev")
     eval_ner.add_argument("--lang", default="bg")
     eval_ner.add_argument("--model", type=Path, default=DEFAULT_ENTITY_MODEL, help="entity model directory (default: the shipped one)")
+    eval_events = evaluate.add_parser("events", help="events against the hand-annotated SlavicNER dev articles")
+    eval_events.add_argument("--gold", type=Path, default=Path(__file__).resolve().parents[2] / "eval" / "events-dev.jsonl",
+                             help="annotation file (default: eval/events-dev.jsonl of the checkout)")
+    eval_events.add_argument("--data", type=Path, default=Path(os.environ.get("VESTNIK_DATA", "../shared/data/slavicner")),
+                             help="SlavicNER directory with the articles in raw/ (default ../shared/data/slavicner)")
+    eval_events.add_argument("--errors", action="store_true", help="also list every missed and spurious event")
     eval_quotes = evaluate.add_parser("quotes", help="quotations against the annotated dev articles")
     eval_quotes.add_argument("--gold", type=Path, default=Path("../shared/gold/quotes-dev"),
                              help="directory of gold JSON files with the articles in raw/ (default ../shared/gold/quotes-dev)")
@@ -134,11 +149,26 @@ def _store_command(args: argparse.Namespace) -> int:
             settings = Settings.from_env(published=args.published, max_bytes=args.max_bytes, processes=args.processes,
                                          batch_size=args.batch_size)
             return EXIT_SOME_FAILED if commands.ingest(args.paths, store, settings) else EXIT_OK
+        if args.command == "export":
+            with (open(args.output, "w", encoding="utf-8") if args.output else nullcontext(sys.stdout)) as out:
+                commands.export(store, out, args.date_from, args.date_to)
+            return EXIT_OK
         print(commands.show(args, store), end="")
     except StoreError as error:
         print(f"vestnik: {error}", file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK
+
+
+def _export_analysed(args: argparse.Namespace) -> int:
+    from vestnik.events.plover import plover_events
+
+    failures = FailureReport()
+    with (open(args.output, "w", encoding="utf-8") if args.output else nullcontext(sys.stdout)) as out:
+        for record in failures.records(analyze_paths(args.paths, Settings.from_env(published=args.published))):
+            for event in plover_events(record):
+                out.write(json.dumps(event, ensure_ascii=False) + "\n")
+    return EXIT_SOME_FAILED if failures.count else EXIT_OK
 
 
 def _data_arguments(parser: argparse.ArgumentParser, default_split: str) -> None:
@@ -162,7 +192,34 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    return _eval_ner(args) if args.what == "ner" else _eval_quotes(args)
+    return {"ner": _eval_ner, "quotes": _eval_quotes, "events": _eval_events}[args.what](args)
+
+
+def _eval_events(args: argparse.Namespace) -> int:
+    from vestnik.events.evaluate import load_annotations, score
+
+    if not args.gold.is_file() or not (args.data / "raw").is_dir():
+        print(f"vestnik: need the annotations ({args.gold}) and SlavicNER ({args.data}/raw); give them with --gold and --data",
+              file=sys.stderr)
+        return EXIT_USAGE
+    annotations = load_annotations(args.gold)
+    paths = [str(args.data / "raw" / document) for document in annotations]
+    records = {}
+    for document, result in zip(annotations, analyze_paths(paths, Settings())):
+        if isinstance(result, InputError):
+            print(f"vestnik: {result}", file=sys.stderr)
+            return EXIT_SOME_FAILED
+        records[document] = result
+    result = score(records, annotations)
+    print(f"events: scored on {result.documents} articles of {args.gold.name} ({sum(result.gold.values())} gold events, "
+          f"{sum(result.predicted.values())} predicted); a match needs type, actor and date")
+    print()
+    print(result.table())
+    if args.errors:
+        print()
+        for error in result.errors:
+            print(" | ".join(error))
+    return EXIT_OK
 
 
 def _eval_quotes(args: argparse.Namespace) -> int:

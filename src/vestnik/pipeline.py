@@ -23,7 +23,9 @@ from spacy.tokens import Doc
 
 from vestnik.analysis import build_nlp
 from vestnik.config import Settings
-from vestnik.record import Article, DateExpression, DistinctEntity, Entity, Offsets, Quotation, RemovedLine
+from vestnik.events.detect import EventMention
+from vestnik.record import (Article, DateExpression, DistinctEntity, Entity, Event, EventParty, Offsets, Quotation,
+                            RemovedLine, TextSpan)
 from vestnik.stages.clean import CleanText, clean
 from vestnik.stages.feeds import read_sources
 from vestnik.stages.ingest import InputError, RawArticle
@@ -182,7 +184,17 @@ def build_record(item: Prepared, doc: Doc) -> Article:
         entities=[Entity.model_validate(mention, from_attributes=True) for mention in doc._.entities or ()],
         distinct_entities=_distinct_entities(doc._.entities or ()),
         quotes=[Quotation.model_validate(quote, from_attributes=True) for quote in doc._.quotes or ()],
+        events=[_event(event, doc.text) for event in doc._.events or ()],
     )
+
+
+def _event(event: EventMention, text: str) -> Event:
+    start, end = event.evidence
+    return Event(type=event.type, mode=event.mode, modes=event.modes, context=event.context,
+                 actor=[EventParty.model_validate(party, from_attributes=True) for party in event.actor],
+                 recipient=[EventParty.model_validate(party, from_attributes=True) for party in event.recipient],
+                 where=event.where, when=event.when, evidence=TextSpan(start=start, end=end, text=text[start:end]),
+                 quote_index=event.quote_index)
 
 
 def _distinct_entities(mentions) -> list[DistinctEntity]:

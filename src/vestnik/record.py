@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 from importlib import resources
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "vestnik.article/1"
+SCHEMA_VERSION = "vestnik.article/2"
 SCHEMA_FILE = "article.schema.json"
 
 RemovalReason = Literal[
@@ -89,6 +89,49 @@ class Quotation(Offsets):
     speaker: QuoteSpeaker | None = Field(description="null for unnamed sources and when unresolved")
 
 
+EventType = Literal["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
+                    "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"]
+
+
+class EventParty(Record):
+    """An actor or recipient of an event: an entity of the article, coded."""
+
+    name: str = Field(description="base form: 'Сергей Рябков', 'Русия'")
+    id: str | None = Field(description="the entity id")
+    label: Literal["PER", "ORG", "LOC"]
+    code: str | None = Field(description="ISO 3166 alpha-3 country ('RUS') or organisation code ('NATO', 'OSC'); "
+                                         "'RUS+NATO' for a body of two parties")
+    sector: str | None = Field(description="GOV, MIL, JUD, COP, LEG, BUS, MED, HLH, OPP, CVL")
+    text: str = Field(description="the words in the article: 'Москва', 'той'")
+
+
+class EventPlace(Record):
+    text: str
+    id: str | None
+
+
+class EventDate(Record):
+    value: str | None = Field(description="ISO date; the publication date when the article gives none, "
+                                          "null for a future event of unknown date")
+    text: str | None = Field(description="the date expression it was read from; null when none")
+
+
+class Event(Record):
+    """A PLOVER event: who did what to whom, where and when (docs/events.md)."""
+
+    type: EventType
+    mode: str | None = Field(description="the first of `modes`: an auxiliary mode (negated, hypothetical, future) "
+                                         "if any, else the type's mode (CONSULT: visit, phone, multilateral, third-party)")
+    modes: list[str]
+    context: list[str] = Field(description="diplomatic, military, economic, energy, election, health, legal, human_rights")
+    actor: list[EventParty]
+    recipient: list[EventParty]
+    where: EventPlace | None
+    when: EventDate
+    evidence: TextSpan = Field(description="the sentence that tells the event")
+    quote_index: int | None = Field(description="index into `quotes` when the event is told in a quotation")
+
+
 class Article(Record):
     """One analysed article."""
 
@@ -109,7 +152,7 @@ class Article(Record):
     entities: list[Entity] = Field(default_factory=list)
     distinct_entities: list[DistinctEntity] = Field(default_factory=list)
     quotes: list[Quotation] = Field(default_factory=list)
-    events: list[dict[str, Any]] = Field(default_factory=list, description="filled by the events stage")
+    events: list[Event] = Field(default_factory=list)
 
 
 def json_schema() -> dict:

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import date
+from typing import TextIO
 
 from tqdm import tqdm
 
@@ -16,7 +17,8 @@ from vestnik.config import Settings
 from vestnik.stages.ingest import InputError
 from vestnik.store.database import Store
 from vestnik.store.ingest import IngestReport, ingest as ingest_articles
-from vestnik.store.search import Hit, Profile, Story, entity_profile, search, stories, who_said
+from vestnik.events.plover import plover_events
+from vestnik.store.search import Hit, Profile, Story, entity_profile, search, stored_records, stories, who_said
 
 
 def ingest(paths: list[str], store: Store, settings: Settings) -> int:
@@ -28,6 +30,13 @@ def ingest(paths: list[str], store: Store, settings: Settings) -> int:
             print(f"vestnik: {result}", file=sys.stderr)
     print(report.summary(), file=sys.stderr)
     return report.failed
+
+
+def export(store: Store, out: TextIO, date_from: str | None, date_to: str | None) -> None:
+    """The events of the store's latest article versions as PLOVER JSON Lines, oldest article first."""
+    for record in stored_records(store, _date(date_from), _date(date_to)):
+        for event in plover_events(record):
+            out.write(json.dumps(event, ensure_ascii=False) + "\n")
 
 
 def show(args: argparse.Namespace, store: Store) -> str:

@@ -18,11 +18,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, func, select, tuple_, update
+from sqlalchemy import Connection, Engine, create_engine, event, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from vestnik.pipeline import content_hash
-from vestnik.record import Article
+from vestnik.record import Article, Event
 from vestnik.store import similarity
 from vestnik.store.tables import (articles, entities, event_participants, events, lsh_buckets, mentions, minhashes,
                                   quotes, removed, search_documents, story_keys)
@@ -148,9 +148,9 @@ class Store:
                       "speaker_id": q.speaker.id if q.speaker else None} for i, q in enumerate(record.quotes)],
             events: [_event_row(record.id, i, e) for i, e in enumerate(record.events)],
             event_participants: [{"article_id": record.id, "event_position": i, "role": role, "position": j,
-                                  "entity_id": p.get("id"), "name": p.get("name") or "", "code": p.get("code")}
+                                  "entity_id": p.id, "name": p.name, "code": p.code}
                                  for i, e in enumerate(record.events) for role in ("actor", "recipient")
-                                 for j, p in enumerate(e.get(role) or [])],
+                                 for j, p in enumerate(getattr(e, role))],
             removed: [{"article_id": record.id, "position": i, "text": r.text, "reason": r.reason, "count": r.count}
                       for i, r in enumerate(record.removed)],
             search_documents: [{"kind": "article", "article_id": record.id, "position": 0, "terms": _terms(record.text)}]
@@ -179,8 +179,8 @@ class Store:
         if exact:
             return exact.duplicate_of or exact.id, 1.0
         pairs = similarity.buckets(signature)
-        candidates = set(connection.scalars(select(lsh_buckets.c.article_id).where(
-            tuple_(lsh_buckets.c.band, lsh_buckets.c.bucket).in_(pairs))))
+        candidates = set(connection.scalars(select(lsh_buckets.c.article_id).where(  # an OR of pairs: SQLite's index
+            or_(*[(lsh_buckets.c.band == band) & (lsh_buckets.c.bucket == bucket) for band, bucket in pairs]))))
         best, best_similarity = None, 0.0
         if candidates:
             rows = connection.execute(
@@ -232,17 +232,17 @@ def _sqlite_pragmas(connection, _record) -> None:
     cursor.close()
 
 
-def _event_row(article_id: str, position: int, event_: dict) -> dict:
-    return {"article_id": article_id, "position": position, "type": event_.get("type") or "",
-            "mode": event_.get("mode"), "context": event_.get("context"),
-            "event_date": (event_.get("when") or {}).get("value"), "place": (event_.get("where") or {}).get("text"),
-            "place_id": (event_.get("where") or {}).get("id"), "evidence": (event_.get("evidence") or {}).get("text"),
-            "quote_position": event_.get("quote_index"), "event": event_}
+def _event_row(article_id: str, position: int, event_: Event) -> dict:
+    return {"article_id": article_id, "position": position, "type": event_.type, "mode": event_.mode,
+            "context": ",".join(event_.context) or None, "event_date": event_.when.value,
+            "place": event_.where.text if event_.where else None, "place_id": event_.where.id if event_.where else None,
+            "evidence": event_.evidence.text, "quote_position": event_.quote_index,
+            "event": event_.model_dump(mode="json")}
 
 
-def _event_text(event_: dict) -> str:
-    names = [p.get("name") or "" for role in ("actor", "recipient") for p in event_.get(role) or []]
-    return " ".join([(event_.get("evidence") or {}).get("text") or "", (event_.get("where") or {}).get("text") or "", *names])
+def _event_text(event_: Event) -> str:
+    names = [party.name for party in event_.actor + event_.recipient]
+    return " ".join([event_.evidence.text, event_.where.text if event_.where else "", *names])
 
 
 def _terms(text: str) -> str:

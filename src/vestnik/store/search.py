@@ -10,11 +10,13 @@ and FTS syntax are ordinary characters, never syntax.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from sqlalchemy import Select, and_, desc, distinct, exists, func, literal_column, select, text
 
+from vestnik.record import Article
 from vestnik.store.database import Store, StoreError
 from vestnik.store.tables import articles, entities, event_participants, events, mentions, quotes, search_documents
 from vestnik.store.terms import query_terms, term
@@ -262,6 +264,18 @@ def stories(store: Store, date_from: date | None = None, date_to: date | None = 
                                        .limit(key_entities)).all()
             found.append(Story(row.story_id, row.count, _iso(row.first), _iso(row.last), headline, list(names)))
     return found
+
+
+def stored_records(store: Store, date_from: date | None = None, date_to: date | None = None,
+                   batch: int = 500) -> Iterator[Article]:
+    """The records of the latest article versions, oldest first, read a batch at a time."""
+    statement = _within(select(articles.c.id).where(articles.c.latest), date_from, date_to)
+    with store.engine.connect() as connection:
+        ids = connection.scalars(statement.order_by(articles.c.published, articles.c.id)).all()
+        for start in range(0, len(ids), batch):
+            chunk = ids[start:start + batch]
+            records = dict(connection.execute(select(articles.c.id, articles.c.record).where(articles.c.id.in_(chunk))).all())
+            yield from (Article.model_validate(records[identifier]) for identifier in chunk)
 
 
 def _iso(value) -> str | None:

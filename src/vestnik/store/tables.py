@@ -56,7 +56,7 @@ events = Table(
     "events", metadata,
     Column("article_id", String(32), ForeignKey("articles.id"), primary_key=True),
     Column("position", Integer, primary_key=True),
-    Column("type", String(16), nullable=False), Column("mode", String(24)), Column("context", String(24)),
+    Column("type", String(16), nullable=False), Column("mode", String(24)), Column("context", Text),
     Column("event_date", String(10)), Column("place", Text), Column("place_id", Text),
     Column("evidence", Text), Column("quote_position", Integer), Column("event", JSON, nullable=False),
 )

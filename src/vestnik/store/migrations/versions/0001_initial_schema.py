@@ -75,7 +75,7 @@ def upgrade() -> None:
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('type', sa.String(length=16), nullable=False),
     sa.Column('mode', sa.String(length=24), nullable=True),
-    sa.Column('context', sa.String(length=24), nullable=True),
+    sa.Column('context', sa.Text(), nullable=True),
     sa.Column('event_date', sa.String(length=10), nullable=True),
     sa.Column('place', sa.Text(), nullable=True),
     sa.Column('place_id', sa.Text(), nullable=True),

@@ -1,0 +1,1 @@
+"""PLOVER events: who did what to whom, when and where."""

@@ -1,0 +1,326 @@
+"""`vestnik_events`: PLOVER events from the triggers, entities, dates and quotes of an article.
+
+Hand-written because no event coder reads Bulgarian (PETRARCH, the NGEC/POLECAT coder and
+GDELT's TABARI work on English or machine translation). The rules, per sentence:
+a trigger word (`lexicon.TRIGGERS`) gives the type; the clause around it (cut at ";", ", а",
+", но", ", докато", ", че") gives the parties, the place and the date; the words before the
+trigger give the auxiliary mode (negated, hypothetical, future; a resolved date after the
+publication date is future too).
+- An event needs an actor. The actor is the party (a person, an organisation, or a place that stands for a state)
+  before the trigger without a preposition; failing that, the speaker of the quotation the
+  trigger is in. The recipient is the first party after the trigger (in the clause, else in
+  the sentence). For CONSULT every party of the clause takes part: the first is the actor.
+- The place is a location after "в"/"във"; the date is the nearest date expression of the
+  clause (else of the sentence), else the publication date (the convention of event data),
+  except for future events, whose date stays unknown.
+- Events of one article that agree in type, date and place and share a party (CONSULT, AGREE)
+  or have the same actor and recipients (any type) are one event told several times
+  ("преговорите утре в Женева" … "срещата утре в Женева", a headline and its lead): merged.
+- A sentence about a "делегация" adds its people to the CONSULT event before it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from vestnik.events import actors
+from vestnik.events.lexicon import (CONTEXT_PATTERNS, DIPLOMATIC_TYPES, FUTURE, HYPOTHETICAL, NEGATION,
+                                    TRIGGER_PATTERNS)
+
+Doc.set_extension("events", default=None, force=True)
+
+CLAUSE_BREAK = re.compile(r";|,\s+(?=(?:а|но|докато|че|защото|тъй като)\s)")
+PREPOSITION = re.compile(r"(?:^|[\s\"„“(])(в|във|на|от|с|със|към|срещу|за|между|до|по|при|около|след|преди|пред|без|"
+                         r"чрез|и|или)\s+[\"„“]?$", re.IGNORECASE)
+PLACE_PREPOSITIONS = {"в", "във"}
+CONSULT_PREPOSITIONS = {None, "с", "със", "между", "на"}
+"""Who takes part in talks: "Русия и САЩ", "със САЩ", "между Русия и САЩ", "заседание на Съвета Русия-НАТО";
+not what they are about ("около Украйна", "за НАТО")."""
+DELEGATION = re.compile(r"делегаци\w*", re.IGNORECASE)
+MAX_PARTICIPANTS = 6
+TITLE_WINDOW = 80  # characters before a person's mention where titles and nationality are read
+MODE_ORDER = ("negated", "hypothetical", "future")
+
+
+@dataclass
+class Party:
+    name: str
+    id: str | None
+    label: str  # PER, ORG, LOC
+    code: str | None  # ISO 3166 alpha-3 country or an organisation code
+    sector: str | None  # GOV, MIL, …
+    text: str  # the words in the article
+
+
+@dataclass
+class EventMention:
+    type: str
+    modes: list[str]
+    context: list[str]
+    actor: list[Party]
+    recipient: list[Party]
+    where: dict | None  # text, id
+    when: dict  # value, text
+    evidence: tuple[int, int]
+    quote_index: int | None
+
+    @property
+    def mode(self) -> str | None:
+        return self.modes[0] if self.modes else None
+
+
+@dataclass
+class _Span:
+    """A party, place or date found in the text, with the preposition in front of it."""
+
+    start: int
+    end: int
+    preposition: str | None
+    party: Party | None = None
+    place: dict | None = None
+
+
+@dataclass
+class ArticleContext:
+    text: str
+    lower: str  # `text` in lower case, for the trigger patterns (the same length: Cyrillic and Latin case pairs)
+    published: date | None
+    entities: list
+    dates: list
+    quotes: list
+    names: dict[str, str] = field(default_factory=dict)  # entity id → fullest name
+    people: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # id → (country, sector)
+
+
+@Language.component("vestnik_events")
+def attach_events(doc: Doc) -> Doc:
+    text = doc.text
+    context = ArticleContext(text, _lower(text), doc._.published, doc._.entities or [], doc._.dates or [], doc._.quotes or [])
+    _describe_people(context)
+    events: list[EventMention] = []
+    for start, end in doc._.sentences:
+        if DELEGATION.search(text, start, end):
+            _join_delegation(context, events, start, end)
+        events.extend(_sentence_events(context, start, end))
+    doc._.events = _merged(events)
+    return doc
+
+
+def _lower(text: str) -> str:
+    lower = text.lower()
+    return lower if len(lower) == len(text) else "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def _describe_people(context: ArticleContext) -> None:
+    """Names, and each person's country and sector from the titles before their mentions ("руският зам.-министър")."""
+    for mention in context.entities:
+        name = context.names.get(mention.id)
+        if name is None or (len(mention.lemma.split()), len(mention.lemma)) > (len(name.split()), len(name)):
+            context.names[mention.id] = mention.lemma
+        if mention.label != "PER":
+            continue
+        before = context.text[max(0, mention.start - TITLE_WINDOW):mention.start].split(".")[-1]
+        country, sector = context.people.get(mention.id, (None, None))
+        context.people[mention.id] = (country or actors.nationality(before), sector or actors.sector(before))
+
+
+def _party(context: ArticleContext, mention) -> Party | None:
+    name = context.names.get(mention.id, mention.lemma)
+    if mention.label == "PER":
+        country, sector = context.people.get(mention.id, (None, None))
+        return Party(name, mention.id, "PER", country, sector, mention.text)
+    if mention.label not in ("ORG", "LOC"):
+        return None
+    codes = actors.country_or_organisation(name, mention.id)
+    if mention.label == "LOC" and not codes:
+        return None  # a town or a region does not act
+    sector = "GOV" if mention.label == "LOC" else None
+    return Party(name, mention.id, mention.label, "+".join(codes) or None, sector, mention.text)
+
+
+def _spans(context: ArticleContext, start: int, end: int) -> list[_Span]:
+    """The parties and places between `start` and `end`, with their prepositions ("Русия и САЩ" share one)."""
+    spans: list[_Span] = []
+    for mention in context.entities:
+        if mention.start < start or mention.end > end:
+            continue
+        match = PREPOSITION.search(context.text, max(start, mention.start - 12), mention.start)
+        preposition = match.group(1).lower() if match else None
+        if preposition in ("и", "или"):
+            preposition = spans[-1].preposition if spans and mention.start - spans[-1].end < 12 else None
+        span = _Span(mention.start, mention.end, preposition)
+        if preposition in PLACE_PREPOSITIONS and mention.label == "LOC":
+            span.place = {"text": context.names.get(mention.id, mention.lemma), "id": mention.id}
+        else:
+            span.party = _party(context, mention)
+        if span.place or span.party:
+            spans.append(span)
+    return spans
+
+
+def _sentence_events(context: ArticleContext, start: int, end: int) -> list[EventMention]:
+    text = context.text
+    found: dict[tuple[str, tuple[int, int]], EventMention] = {}  # one event per type and clause
+    for trigger, pattern in TRIGGER_PATTERNS:
+        for match in pattern.finditer(context.lower, start, end):
+            before = context.lower[max(start, match.start() - 40):match.start()]
+            if trigger.guard and re.search(trigger.guard, before):
+                continue
+            event = _event(context, trigger, match.start(), match.end(), start, end)
+            if event is None:
+                continue
+            key = (event.type, _clause(text, match.start(), start, end))
+            kept = found.get(key)
+            if kept is None:
+                found[key] = event
+            elif trigger.mode and not any(mode in kept.modes for mode in ("visit", "phone", "multilateral", "third-party")):
+                kept.modes.append(trigger.mode)
+    return list(found.values())
+
+
+def _clause(text: str, position: int, start: int, end: int) -> tuple[int, int]:
+    clause_start, clause_end = start, end
+    for match in CLAUSE_BREAK.finditer(text, start, end):
+        if match.end() <= position:
+            clause_start = match.end()
+        elif match.start() >= position:
+            clause_end = match.start()
+            break
+    return clause_start, clause_end
+
+
+def _event(context: ArticleContext, trigger, trigger_start: int, trigger_end: int,
+           sentence_start: int, sentence_end: int) -> EventMention | None:
+    text = context.text
+    clause_start, clause_end = _clause(text, trigger_start, sentence_start, sentence_end)
+    spans = _spans(context, clause_start, clause_end)
+    parties = [span for span in spans if span.party]
+    quote_index = next((i for i, quote in enumerate(context.quotes) if quote.start <= trigger_start < quote.end), None)
+    speaker = _speaker_party(context, quote_index, sentence_start, sentence_end)
+    if trigger.type == "CONSULT":
+        people = _distinct([span.party for span in parties if span.preposition in CONSULT_PREPOSITIONS])
+        if not people and speaker:
+            people = [speaker]
+        if len(people) > MAX_PARTICIPANTS:
+            return None  # a list of names (a press release's speakers), not the parties of one meeting
+        actor, recipient = people[:1], people[1:]
+    else:
+        subject = [span for span in parties if span.end <= trigger_start and span.preposition is None]
+        actor = [subject[-1].party] if subject else ([speaker] if speaker else [])
+        after = [span.party for span in parties if span.start >= trigger_end]
+        if not after:
+            after = [span.party for span in _spans(context, trigger_end, sentence_end) if span.party]
+        recipient = [party for party in after[:1] if not actor or party.id != actor[0].id]
+    if not actor:
+        return None  # an event nobody does is no record for an analyst
+    places = [span for span in spans if span.place]
+    where = min(places, key=lambda span: abs(span.start - trigger_start)).place if places else None
+    when, later = _when(context, trigger_start, clause_start, clause_end, sentence_start, sentence_end)
+    before = context.lower[clause_start:trigger_start]
+    modes = [mode for mode, present in (("negated", bool(NEGATION.search(before))),
+                                        ("hypothetical", bool(HYPOTHETICAL.search(before))),
+                                        ("future", later or bool(FUTURE.search(before))
+                                         or bool(FUTURE.search(context.lower[trigger_start:trigger_end + 20]))))
+             if present]
+    if "future" in modes and not when.get("text"):
+        when = {"value": None, "text": None}
+    if trigger.mode:
+        modes.append(trigger.mode)
+    sentence = context.lower[sentence_start:sentence_end]
+    contexts = [name for name, pattern in CONTEXT_PATTERNS.items() if pattern.search(sentence)]
+    if trigger.type in DIPLOMATIC_TYPES and any(party.code for party in actor + recipient):
+        contexts.insert(0, "diplomatic")
+    return EventMention(trigger.type, modes, contexts, actor, recipient, where, when,
+                        (sentence_start, sentence_end), quote_index)
+
+
+def _speaker_party(context: ArticleContext, quote_index: int | None, start: int, end: int) -> Party | None:
+    """The speaker of the quotation the trigger is in, or of one whose cue is in the sentence."""
+    candidates = [context.quotes[quote_index]] if quote_index is not None else \
+        [quote for quote in context.quotes if quote.cue and start <= quote.cue.start < end]
+    for quote in candidates:
+        if quote.speaker and quote.speaker.id:
+            country, sector = context.people.get(quote.speaker.id, (None, None))
+            if not country:
+                codes = actors.country_or_organisation(quote.speaker.name, quote.speaker.id)
+                country = "+".join(codes) or None
+            return Party(quote.speaker.name, quote.speaker.id, "PER", country, sector,
+                         quote.speaker_mention.text if quote.speaker_mention else quote.speaker.name)
+    return None
+
+
+def _when(context: ArticleContext, position: int, clause_start: int, clause_end: int,
+          sentence_start: int, sentence_end: int) -> tuple[dict, bool]:
+    """The event's date and whether it lies after the publication date."""
+    for low, high in ((clause_start, clause_end), (sentence_start, sentence_end)):
+        near = [d for d in context.dates if low <= d.start < high and d.value and d.granularity == "day"]
+        if near:
+            nearest = min(near, key=lambda d: abs(d.start - position))
+            later = bool(context.published and nearest.value > context.published.isoformat())
+            return {"value": nearest.value, "text": nearest.text}, later
+    return {"value": context.published.isoformat() if context.published else None, "text": None}, False
+
+
+def _distinct(parties: list[Party]) -> list[Party]:
+    seen, kept = set(), []
+    for party in parties:
+        if party.id not in seen:
+            seen.add(party.id)
+            kept.append(party)
+    return kept
+
+
+def _join_delegation(context: ArticleContext, events: list[EventMention], start: int, end: int) -> None:
+    consult = next((event for event in reversed(events) if event.type == "CONSULT"), None)
+    if consult is None:
+        return
+    delegation = DELEGATION.search(context.text, start, end)
+    country = actors.nationality(context.text[max(start, delegation.start() - 30):delegation.start()])
+    for span in _spans(context, start, end):
+        if span.party and span.party.id in context.people:
+            span.party.code = span.party.code or country
+            side = consult.actor if any(party.code == country for party in consult.actor) else consult.recipient
+            if all(party.id != span.party.id for party in consult.actor + consult.recipient):
+                side.append(span.party)
+
+
+def _merged(events: list[EventMention]) -> list[EventMention]:
+    kept: list[EventMention] = []
+    for event in events:
+        same = next((other for other in kept if _same_event(other, event)), None)
+        if same is None:
+            kept.append(event)
+            continue
+        for role in ("actor", "recipient"):  # a state told twice ("Русия", "Москва") once; every person
+            parties = same.actor + same.recipient
+            known_ids, known_codes = {party.id for party in parties}, {party.code for party in parties}
+            getattr(same, role).extend(party for party in getattr(event, role) if party.id not in known_ids
+                                       and (party.label == "PER" or party.code not in known_codes))
+        same.where = same.where or event.where
+        if not same.when.get("text") and event.when.get("text"):
+            same.when = event.when
+        same.modes = list(dict.fromkeys(same.modes + [mode for mode in event.modes if mode not in MODE_ORDER]))
+    return kept
+
+
+def _same_event(a: EventMention, b: EventMention) -> bool:
+    """Told twice: the same type, no conflict of date or place, and a shared party (talks, agreements)
+    or the very same actor and recipients (any type, e.g. a headline and its lead)."""
+    if a.type != b.type:
+        return False
+    if a.when.get("value") and b.when.get("value") and a.when["value"] != b.when["value"]:
+        return False
+    if a.where and b.where and a.where["id"] != b.where["id"]:
+        return False
+    if a.type in ("CONSULT", "AGREE"):
+        return bool(_codes(a.actor + a.recipient) & _codes(b.actor + b.recipient))
+    return _codes(a.actor) == _codes(b.actor) and _codes(a.recipient) == _codes(b.recipient)
+
+
+def _codes(parties: list[Party]) -> set[str]:
+    return {party.code or party.id for party in parties}
