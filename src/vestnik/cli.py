@@ -354,8 +354,18 @@ def digest(record: Article) -> str:
             cue = quote.cue.text if quote.cue else "—"
             lines.append(f"  {who}{via} [{quote.type}, {cue}]: {_short(quote.content, 80)}")
     if record.events:
-        lines.append(f"events: {len(record.events)}")
+        lines.append(f"events ({len(record.events)}):")
+        for event in record.events:
+            where = f" in {event.where.text}" if event.where else ""
+            when = f" on {event.when.value}" if event.when.value else ""
+            mode = f" [{', '.join(event.modes)}]" if event.modes else ""
+            to = f" → {_parties(event.recipient)}" if event.recipient else ""
+            lines.append(f"  {event.type}{mode}: {_parties(event.actor)}{to}{where}{when}")
     return "\n".join(lines) + "\n"
+
+
+def _parties(parties) -> str:
+    return ", ".join(f"{party.name} ({party.code})" if party.code else party.name for party in parties)
 
 
 def _short(text: str, width: int = 90) -> str:

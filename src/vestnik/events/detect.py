@@ -220,6 +220,8 @@ def _event(context: ArticleContext, trigger, trigger_start: int, trigger_end: in
         return None  # an event nobody does is no record for an analyst
     places = [span for span in spans if span.place]
     where = min(places, key=lambda span: abs(span.start - trigger_start)).place if places else None
+    if where is None and trigger.mode == "visit":  # "посети Варшава": the host is also the place
+        where = next(({"text": party.name, "id": party.id} for party in recipient if party.label == "LOC"), None)
     when, later = _when(context, trigger_start, clause_start, clause_end, sentence_start, sentence_end)
     before = context.lower[clause_start:trigger_start]
     modes = [mode for mode, present in (("negated", bool(NEGATION.search(before))),

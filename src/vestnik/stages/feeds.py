@@ -31,9 +31,9 @@ def read_sources(paths: Iterable[str], settings: Settings) -> Iterator[RawArticl
     """Every article behind `paths`: URLs (a feed or a page), feed files, and whatever `read_inputs` reads."""
     for given in paths:
         if given.startswith(("http://", "https://")):
-            yield from guarded(given, lambda: _from_url(given, settings))
+            yield from guarded(given, lambda url=given: _from_url(url, settings))
         elif Path(given).suffix.lower() in FEED_SUFFIXES and Path(given).is_file():
-            yield from guarded(given, lambda: _from_feed(given, Path(given).read_bytes(), settings))
+            yield from guarded(given, lambda path=given: _from_feed(path, Path(path).read_bytes(), settings))
         else:
             yield from read_inputs([given], settings)
 
