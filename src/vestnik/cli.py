@@ -205,21 +205,27 @@ def _eval_events(args: argparse.Namespace) -> int:
     annotations = load_annotations(args.gold)
     paths = [str(args.data / "raw" / document) for document in annotations]
     records = {}
-    for document, result in zip(annotations, analyze_paths(paths, Settings())):
+    for document, result in zip(annotations, analyze_paths(paths, Settings()), strict=True):
         if isinstance(result, InputError):
             print(f"vestnik: {result}", file=sys.stderr)
             return EXIT_SOME_FAILED
         records[document] = result
     result = score(records, annotations)
-    print(f"events: scored on {result.documents} articles of {args.gold.name} ({sum(result.gold.values())} gold events, "
-          f"{sum(result.predicted.values())} predicted); a match needs type, actor and date")
-    print()
-    print(result.table())
-    if args.errors:
-        print()
-        for error in result.errors:
-            print(" | ".join(error))
+    _report(f"events: scored on {result.documents} articles of {args.gold.name} ({sum(result.gold.values())} gold events, "
+            f"{sum(result.predicted.values())} predicted); a match needs type, actor and date",
+            result.table(), result.errors if args.errors else None)
     return EXIT_OK
+
+
+def _report(heading: str, table: str, errors: list[tuple] | None) -> None:
+    """An evaluation's heading and table, then its errors one a line when asked for."""
+    print(heading)
+    print()
+    print(table)
+    if errors is not None:
+        print()
+        for error in errors:
+            print(" | ".join(map(str, error)))
 
 
 def _eval_quotes(args: argparse.Namespace) -> int:
@@ -238,14 +244,8 @@ def _eval_quotes(args: argparse.Namespace) -> int:
             return EXIT_SOME_FAILED
         name = Path(result.source).name
         score.add(name, [quote.model_dump() for quote in result.quotes], gold[name])
-    print(f"quotes: scored on {score.documents} articles of {args.gold} ({score.gold} gold quotes, "
-          f"{score.predicted} predicted)")
-    print()
-    print(score.table())
-    if args.errors:
-        print()
-        for error in score.errors:
-            print(" | ".join(map(str, error)))
+    _report(f"quotes: scored on {score.documents} articles of {args.gold} ({score.gold} gold quotes, {score.predicted} predicted)",
+            score.table(), score.errors if args.errors else None)
     return EXIT_OK
 
 
