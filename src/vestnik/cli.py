@@ -23,7 +23,7 @@ from vestnik.record import Article, json_schema
 from vestnik.stages.ingest import InputError
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
-STORE_COMMANDS = {"ingest", "search", "who-said", "entity", "stories", "export"}
+STORE_COMMANDS = {"ingest", "search", "who-said", "entity", "stories", "export", "serve"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,6 +95,13 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--output", metavar="FILE", help="write here instead of standard output")
     _period_arguments(export)
     export.add_argument("--db", metavar="URL", help="the store to export (default: VESTNIK_DB, else the embedded one)")
+    serve = commands.add_parser("serve", help="the web pages and the JSON API over the store")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--api-key", help="enables POST /api/articles for requests with this X-API-Key "
+                                         "(default: VESTNIK_API_KEY; without one, storing over HTTP is off)")
+    serve.add_argument("--max-body", type=int, metavar="BYTES", help="largest request body (default 2 MiB)")
+    serve.add_argument("--db", metavar="URL", help="the store (default: VESTNIK_DB, else the embedded one)")
     stories = commands.add_parser("stories", help="stories (articles about the same event) with their article counts")
     stories.add_argument("--limit", type=int, default=20)
     _period_arguments(stories)
@@ -149,6 +156,12 @@ def _store_command(args: argparse.Namespace) -> int:
             settings = Settings.from_env(published=args.published, max_bytes=args.max_bytes, processes=args.processes,
                                          batch_size=args.batch_size)
             return EXIT_SOME_FAILED if commands.ingest(args.paths, store, settings) else EXIT_OK
+        if args.command == "serve":
+            from vestnik.web.app import DEFAULT_MAX_BODY, WebSettings, serve
+
+            serve(store, args.host, args.port, WebSettings(max_body=args.max_body or DEFAULT_MAX_BODY,
+                                                           api_key=args.api_key or os.environ.get("VESTNIK_API_KEY")))
+            return EXIT_OK
         if args.command == "export":
             with (open(args.output, "w", encoding="utf-8") if args.output else nullcontext(sys.stdout)) as out:
                 commands.export(store, out, args.date_from, args.date_to)

@@ -90,10 +90,8 @@ def search(store: Store, query: str, kind: str = "articles", date_from: date | N
                  .where(search_documents.c.kind == document_kind, articles.c.latest))
     statement = _within(statement, date_from, date_to)
     if entity:
-        ids = [match.id for match in find_entities(store, entity)]
-        if not ids:
-            raise StoreError(f"no entity named {entity!r} in the store")
-        statement = statement.where(exists().where(mentions.c.article_id == articles.c.id, mentions.c.entity_id.in_(ids)))
+        statement = statement.where(exists().where(mentions.c.article_id == articles.c.id,
+                                                   mentions.c.entity_id.in_(_entity_ids(store, entity))))
     statement = statement.order_by(matches.c.rank, desc(articles.c.published), search_documents.c.article_id,
                                    search_documents.c.position).limit(limit).offset(offset)
     with store.engine.connect() as connection:
@@ -174,7 +172,8 @@ def find_entities(store: Store, name: str) -> list[EntityMatch]:
             (entities.c.id == name) | entities.c.name_key.like(pattern, escape="\\")))
         found = [EntityMatch(row.id, row.label, row.name, row.latin, row.mentions) for row in rows
                  if row.id == name or _names_match(key, row.name_key)]
-    return sorted(found, key=lambda match: -match.mentions)
+    exact = [match for match in found if match.id == name]
+    return exact or sorted(found, key=lambda match: -match.mentions)
 
 
 def _names_match(key: str, name_key: str) -> bool:
@@ -276,6 +275,123 @@ def stored_records(store: Store, date_from: date | None = None, date_to: date | 
             chunk = ids[start:start + batch]
             records = dict(connection.execute(select(articles.c.id, articles.c.record).where(articles.c.id.in_(chunk))).all())
             yield from (Article.model_validate(records[identifier]) for identifier in chunk)
+
+
+def latest_articles(store: Store, date_from: date | None = None, date_to: date | None = None, entity: str | None = None,
+                    limit: int = 20, offset: int = 0) -> list[Hit]:
+    """The newest articles (by publication date), optionally those mentioning an entity."""
+    statement = _within(select(articles.c.id, literal_column("0").label("position")).where(articles.c.latest),
+                        date_from, date_to)
+    if entity:
+        statement = statement.where(exists().where(mentions.c.article_id == articles.c.id,
+                                                   mentions.c.entity_id.in_(_entity_ids(store, entity))))
+    statement = statement.order_by(desc(articles.c.published), articles.c.id).limit(limit).offset(offset)
+    with store.engine.connect() as connection:
+        found = [(row.id, 0) for row in connection.execute(statement)]
+    return _hits(store, "article", found, set())
+
+
+def _entity_ids(store: Store, name: str) -> list[str]:
+    ids = [match.id for match in find_entities(store, name)]
+    if not ids:
+        raise StoreError(f"no entity named {name!r} in the store")
+    return ids
+
+
+@dataclass
+class EventHit:
+    article_id: str
+    position: int
+    type: str
+    mode: str | None
+    date: str | None
+    place: str | None
+    actors: list[str]
+    recipients: list[str]
+    evidence: str
+    published: str | None
+    title: str | None
+
+
+def find_events(store: Store, type: str | None = None, actor: str | None = None, place: str | None = None,
+                date_from: date | None = None, date_to: date | None = None, limit: int = 50, offset: int = 0) -> list[EventHit]:
+    """Events of the latest article versions, newest first; `actor` is a name or a code ("RUS"), `place` a name."""
+    statement = (select(events.c.article_id, events.c.position, events.c.type, events.c.mode, events.c.event_date,
+                        events.c.place, events.c.evidence, articles.c.published, articles.c.title)
+                 .join(articles, and_(articles.c.id == events.c.article_id, articles.c.latest)))
+    statement = _within(statement, date_from, date_to)
+    if type:
+        statement = statement.where(events.c.type == type.upper())
+    if place:
+        statement = statement.where(events.c.place.in_({place, place.lower(), place.capitalize()}))  # SQLite's lower() is ASCII
+    if actor:
+        ids = [match.id for match in find_entities(store, actor)]
+        statement = statement.where(exists().where(
+            event_participants.c.article_id == events.c.article_id, event_participants.c.event_position == events.c.position,
+            event_participants.c.role == "actor",
+            event_participants.c.entity_id.in_(ids) | (event_participants.c.code == actor.upper())))
+    statement = statement.order_by(desc(articles.c.published), events.c.article_id, events.c.position)
+    with store.engine.connect() as connection:
+        rows = connection.execute(statement.limit(limit).offset(offset)).all()
+        keys = [(row.article_id, row.position) for row in rows]
+        parties: dict[tuple[str, int], dict[str, list[str]]] = {key: {"actor": [], "recipient": []} for key in keys}
+        if keys:
+            for party in connection.execute(select(event_participants).where(
+                    event_participants.c.article_id.in_({key[0] for key in keys})).order_by(event_participants.c.position)):
+                key = (party.article_id, party.event_position)
+                if key in parties:
+                    parties[key][party.role].append(f"{party.name} ({party.code})" if party.code else party.name)
+    return [EventHit(row.article_id, row.position, row.type, row.mode, row.event_date, row.place,
+                     parties[(row.article_id, row.position)]["actor"], parties[(row.article_id, row.position)]["recipient"],
+                     row.evidence or "", _iso(row.published), row.title) for row in rows]
+
+
+def find_quotes(store: Store, speaker: str | None = None, query: str | None = None, date_from: date | None = None,
+                date_to: date | None = None, limit: int = 50, offset: int = 0) -> list[Hit]:
+    """Quotations, by speaker and/or words in them, oldest first."""
+    statement = select(quotes.c.article_id, quotes.c.position).join(
+        articles, and_(articles.c.id == quotes.c.article_id, articles.c.latest))
+    statement = _within(statement, date_from, date_to)
+    if speaker:
+        people = [match.id for match in find_entities(store, speaker) if match.label == "PER"]
+        if not people:
+            raise StoreError(f"no person named {speaker!r} in the store")
+        statement = statement.where(quotes.c.speaker_id.in_(people))
+    if query:
+        words = query_terms(query)
+        if not words:
+            raise StoreError(f"the query {query!r} has no words to search for")
+        matches = _full_text(store, words)
+        statement = statement.where(exists().where(
+            search_documents.c.kind == "quote", search_documents.c.article_id == quotes.c.article_id,
+            search_documents.c.position == quotes.c.position, search_documents.c.id.in_(select(matches.c.rowid))))
+    statement = statement.order_by(articles.c.published, quotes.c.article_id, quotes.c.position).limit(limit).offset(offset)
+    with store.engine.connect() as connection:
+        found = [(row.article_id, row.position) for row in connection.execute(statement)]
+    return _hits(store, "quote", found, set())
+
+
+def list_entities(store: Store, name: str | None = None, limit: int = 50) -> list[EntityMatch]:
+    """Entities called `name`, or the most mentioned ones."""
+    if name:
+        return find_entities(store, name)[:limit]
+    mention_count = func.count(mentions.c.position).label("mentions")
+    with store.engine.connect() as connection:
+        rows = connection.execute(select(entities.c.id, entities.c.label, entities.c.name, entities.c.latin, mention_count)
+                                  .join(mentions, mentions.c.entity_id == entities.c.id)
+                                  .group_by(entities.c.id, entities.c.label, entities.c.name, entities.c.latin)
+                                  .order_by(mention_count.desc(), entities.c.name).limit(limit))
+        return [EntityMatch(row.id, row.label, row.name, row.latin, row.mentions) for row in rows]
+
+
+def stored_article(store: Store, article_id: str) -> dict:
+    """One article: its record and what the store knows of it (versions, duplicates, story)."""
+    with store.engine.connect() as connection:
+        row = connection.execute(select(articles).where(articles.c.id == article_id)).first()
+    if row is None:
+        raise LookupError(f"no article {article_id!r} in the store")
+    return {"record": row.record, "version": row.version, "previous_version": row.previous_version, "latest": row.latest,
+            "duplicate_of": row.duplicate_of, "duplicate_similarity": row.duplicate_similarity, "story_id": row.story_id}
 
 
 def _iso(value) -> str | None:

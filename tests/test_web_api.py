@@ -1,0 +1,119 @@
+"""The JSON API and the pages, through FastAPI's test client, on a store of real articles."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from vestnik.analysis import build_nlp
+from vestnik.store.database import Store
+from vestnik.web.app import WebSettings, create_app
+from web_store import build_store
+
+EXAMPLE_ID = "652bee7b06541adfceececf0b4accb1f"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Store:
+    return Store.open(build_store(tmp_path_factory.mktemp("web")))
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_nlp()
+
+
+@pytest.fixture(scope="module")
+def client(store, nlp) -> TestClient:
+    return TestClient(create_app(store, WebSettings(max_body=50_000), nlp), raise_server_exceptions=False)
+
+
+def test_search_and_article(client):
+    hits = client.get("/api/articles", params={"q": "Ryabkov"}).json()
+    assert EXAMPLE_ID in [hit["article_id"] for hit in hits]
+    article = client.get(f"/api/articles/{EXAMPLE_ID}").json()
+    assert article["record"]["id"] == EXAMPLE_ID and article["version"] == 1 and len(article["record"]["quotes"]) == 12
+    newest = client.get("/api/articles", params={"limit": 3}).json()
+    assert [hit["published"] for hit in newest] == sorted((hit["published"] for hit in newest), reverse=True)
+
+
+def test_entities_quotes_events_stories(client):
+    ryabkov = client.get("/api/entities", params={"q": "Рябков"}).json()[0]  # the most mentioned first
+    profile = client.get(f"/api/entities/{ryabkov['id']}").json()
+    assert profile["per_day"] == [["2022-01-09", 4]] and len(profile["quotes"]) == 12
+    assert any(other[0]["name"] == "НАТО" for other in profile["co_mentioned"])
+    quotes = client.get("/api/quotes", params={"speaker": "Рябков", "q": "отстъпки"}).json()
+    assert len(quotes) == 3 and all(quote["speaker"] == "Сергей Рябков" for quote in quotes)
+    events = client.get("/api/events", params={"type": "CONSULT", "place": "Женева"}).json()
+    assert events and events[0]["date"] == "2022-01-10"
+    assert client.get("/api/events", params={"actor": "RUS", "from": "2022-01-01"}).json()
+    plover = client.get("/api/events.plover")
+    assert plover.status_code == 200 and plover.headers["content-type"].startswith("application/x-ndjson")
+    assert '"event": "CONSULT"' in plover.text
+    assert client.get("/api/stories").json()
+
+
+def test_errors_are_json_messages(client):
+    assert client.get("/api/articles/nope").json() == {"error": "no article 'nope' in the store"}
+    response = client.get("/api/articles", params={"q": '"'})
+    assert response.status_code == 400 and "no words" in response.json()["error"]
+    response = client.get("/api/articles", params={"from": "yesterday"})
+    assert response.status_code == 422 and "from" in response.json()["error"]
+    response = client.get("/api/entities/nope")
+    assert response.status_code == 404 and set(response.json()) == {"error"}
+    assert client.get("/entities/nope", headers={"accept": "text/html"}).status_code == 404
+
+
+def test_body_limit(client):
+    response = client.post("/api/analyze", json={"text": "а" * 60_000})
+    assert response.status_code == 413 and "limit" in response.json()["error"]
+
+    def chunks():  # no Content-Length: the limit holds while the body streams in
+        for _ in range(30):
+            yield b"x" * 4096
+    response = client.post("/api/analyze", content=chunks(), headers={"content-type": "application/json"})
+    assert response.status_code == 413
+
+
+def test_analyze_does_not_store(client, store):
+    before = client.get("/api/articles", params={"limit": 200}).json()
+    record = client.post("/api/analyze", json={"text": "Путин заяви, че Русия няма да отстъпи.", "published": "2022-01-01"}).json()
+    assert record["quotes"][0]["speaker"]["name"] == "Путин" and record["events"][0]["type"] == "CONCEDE"
+    assert client.get("/api/articles", params={"limit": 200}).json() == before
+    assert client.post("/api/analyze", json={"text": "   "}).status_code == 422
+
+
+def test_storing_needs_a_configured_key(store, nlp):
+    closed = TestClient(create_app(store, WebSettings(), nlp))
+    assert closed.post("/api/articles", json={"text": "Тест."}).status_code == 403
+    opened = TestClient(create_app(store, WebSettings(api_key="s3cret"), nlp))
+    assert opened.post("/api/articles", json={"text": "Тест."}, headers={"X-API-Key": "wrong"}).status_code == 401
+    response = opened.post("/api/articles", json={"text": "Зам.-министърът Сергей Рябков пристигна в Женева.",
+                                                  "published": "2022-01-10"}, headers={"X-API-Key": "s3cret"})
+    assert response.status_code == 201 and response.json()["status"] == "stored"
+    assert opened.get(f"/api/articles/{response.json()['id']}").status_code == 200
+
+
+def test_article_page_marks_entities_and_quotes(client):
+    page = client.get(f"/articles/{EXAMPLE_ID}").text
+    assert 'data-speaker="Сергей Рябков"' in page and 'class="entity entity-PER" href="/entities/PER-Sergei-Ryabkov"' in page
+    assert "boilerplate lines removed" in page and "2022-01-12" in page
+
+
+def test_untrusted_text_is_shown_as_text(client):
+    [hit] = [hit for hit in client.get("/api/articles", params={"limit": 200}).json() if "alert" in hit["text"]]
+    page = client.get(f"/articles/{hit['article_id']}").text
+    assert "<script>alert" not in page and "&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt;" in page
+    assert "<img src=x" not in page and "&lt;b&gt;тагове&lt;/b&gt;" in page
+    search_page = client.get("/", params={"q": "<script>alert(1)</script> опасен"}).text
+    assert "<script>alert(1)" not in search_page
+
+
+def test_pages(client):
+    for path in ("/", "/?q=Рябков&kind=quotes", "/?q=преговорите&kind=events", "/events?type=CONSULT", "/analyze",
+                 "/entities/PER-Sergei-Ryabkov"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+    assert "<svg" in client.get("/entities/PER-Sergei-Ryabkov").text
+    page = client.post("/analyze", data={"text": "Рябков заяви, че преговорите в Женева ще са трудни.", "published": "2022-01-09"})
+    assert page.status_code == 200 and 'data-speaker="Рябков"' in page.text and "not stored" in page.text

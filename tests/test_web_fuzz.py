@@ -1,0 +1,40 @@
+"""Fuzz the JSON API from its own OpenAPI schema (schemathesis): whatever a client sends, no 500."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+
+from vestnik.analysis import build_nlp
+from vestnik.store.database import Store
+from vestnik.web.app import WebSettings, create_app
+from web_store import build_store
+
+EXAMPLES_PER_OPERATION = 25
+
+
+@pytest.fixture(scope="module")
+def web_schema(tmp_path_factory):
+    app = create_app(Store.open(build_store(tmp_path_factory.mktemp("fuzz"))), WebSettings(max_body=20_000), build_nlp())
+    return schemathesis.openapi.from_asgi("/openapi.json", app)
+
+
+def test_no_server_errors(web_schema):
+    operations = [result.ok() for result in web_schema.get_all_operations()]
+    assert len(operations) >= 10
+    calls: list[tuple[str, str, int]] = []
+    for operation in operations:
+        @given(case=operation.as_strategy())
+        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True, database=None,
+                  suppress_health_check=list(HealthCheck))
+        def check(case):
+            response = case.call()
+            calls.append((case.method, case.path, response.status_code))
+            assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.status_code} {response.text[:300]}"
+            if response.status_code >= 400:
+                assert "error" in response.json()  # a message, never a stack trace
+
+        check()
+    tried = {(method, path) for method, path, _ in calls}
+    assert len(tried) == len(operations), sorted(tried)
