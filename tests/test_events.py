@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from typing import get_args
 
 import pytest
 
 from conftest import EXAMPLE, ROOT, run_vestnik
 from vestnik.analysis import build_nlp
 from vestnik.config import Settings
+from vestnik.events.lexicon import TRIGGERS, TYPE_MODES, TYPES
 from vestnik.pipeline import analyze_raw
+from vestnik.record import EventType
 from vestnik.stages.ingest import RawArticle
 
 
@@ -57,6 +60,11 @@ def _events(nlp, text: str, published: str | None = "2021-03-01") -> list[tuple]
 ])
 def test_rules(nlp, text, expected):
     assert expected in _events(nlp, text)
+
+
+def test_the_lexicon_covers_exactly_the_plover_types():
+    assert {trigger.type for trigger in TRIGGERS} == set(TYPES) == set(get_args(EventType))
+    assert all(trigger.mode in TYPE_MODES.get(trigger.type, ()) for trigger in TRIGGERS if trigger.mode)
 
 
 def test_a_meeting_in_a_place_is_not_a_party(nlp):

@@ -29,8 +29,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from vestnik.events import actors
-from vestnik.events.lexicon import (CONTEXT_PATTERNS, DIPLOMATIC_TYPES, FUTURE, HYPOTHETICAL, NEGATION,
-                                    TRIGGER_PATTERNS)
+from vestnik.events.lexicon import (AUXILIARY_MODES, CONTEXT_PATTERNS, DIPLOMATIC_TYPES, FUTURE, HYPOTHETICAL,
+                                    NEGATION, TRIGGER_PATTERNS, TYPE_MODES)
 
 Doc.set_extension("events", default=None, force=True)
 
@@ -44,7 +44,6 @@ not what they are about ("около Украйна", "за НАТО")."""
 DELEGATION = re.compile(r"делегаци\w*", re.IGNORECASE)
 MAX_PARTICIPANTS = 6
 TITLE_WINDOW = 80  # characters before a person's mention where titles and nationality are read
-MODE_ORDER = ("negated", "hypothetical", "future")
 
 
 @dataclass
@@ -178,7 +177,7 @@ def _sentence_events(context: ArticleContext, start: int, end: int) -> list[Even
             kept = found.get(key)
             if kept is None:
                 found[key] = event
-            elif trigger.mode and not any(mode in kept.modes for mode in ("visit", "phone", "multilateral", "third-party")):
+            elif trigger.mode and not any(mode in kept.modes for mode in TYPE_MODES.get(trigger.type, ())):
                 kept.modes.append(trigger.mode)
     return list(found.values())
 
@@ -306,7 +305,7 @@ def _merged(events: list[EventMention]) -> list[EventMention]:
         same.where = same.where or event.where
         if not same.when.get("text") and event.when.get("text"):
             same.when = event.when
-        same.modes = list(dict.fromkeys(same.modes + [mode for mode in event.modes if mode not in MODE_ORDER]))
+        same.modes = list(dict.fromkeys(same.modes + [mode for mode in event.modes if mode not in AUXILIARY_MODES]))
     return kept
 
 

@@ -17,7 +17,6 @@ TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"
          "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
 AUXILIARY_MODES = ("future", "hypothetical", "negated")
 TYPE_MODES = {"CONSULT": ("visit", "third-party", "multilateral", "phone")}
-CONTEXTS = ("diplomatic", "military", "economic", "election", "health", "legal", "human_rights", "energy")
 
 
 @dataclass(frozen=True)
