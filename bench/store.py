@@ -12,6 +12,8 @@
 
     python bench/store.py [--articles 100000] [--runs 5] [--backends sqlite,postgresql]
 
+`--articles 0` measures the ingest rates only.
+
 PostgreSQL: a throwaway server is started on loopback (as the tests do) unless
 `--postgresql URL` names one.
 """
@@ -158,17 +160,19 @@ def main() -> None:
             databases = iter(_databases(backend, work, server))
             ingest = statistics.median(ingest_rate(corpus, len(records), next(databases)) for _ in range(min(args.runs, 3)))
             alone = statistics.median(store_rate(records, next(databases)) for _ in range(min(args.runs, 3)))
-            big = next(databases)
-            filled = fill(records, args.articles, big)
-            timings = latencies(big, args.runs)
-            rows.append((backend, ingest, alone, filled, timings))
+            if args.articles:
+                big = next(databases)
+                filled = fill(records, args.articles, big)
+                rows.append((backend, ingest, alone, filled, latencies(big, args.runs)))
+            else:
+                rows.append((backend, ingest, alone, None, {}))
     print(f"store benchmark: {len(records)} SlavicNER bg articles; search store of {args.articles:,} articles; "
           f"median of {args.runs} runs")
     print()
     print("| backend | ingest (analysis + store), articles/s | store alone, articles/s | filling the big store, articles/s |")
     print("|---|---:|---:|---:|")
     for backend, ingest, alone, filled, _ in rows:
-        print(f"| {backend} | {ingest:.1f} | {alone:.0f} | {filled:.0f} |")
+        print(f"| {backend} | {ingest:.1f} | {alone:.0f} | {f'{filled:.0f}' if filled else '–'} |")
     print()
     print("| backend | request | n | median ms | p95 ms |")
     print("|---|---|---:|---:|---:|")
