@@ -21,15 +21,16 @@ import sys
 import time
 from pathlib import Path
 
+from vestnik.entities.evaluate import ENTITY_COMPONENTS
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "slavicner"
-ENTITY_STAGE = ["tok2vec", "ner", "vestnik_quoted_names", "vestnik_entity_boundaries", "vestnik_consistent_entities",
-                "vestnik_entities"]
-WITHOUT_MODEL = [*ENTITY_STAGE, "vestnik_quotes"]
 VARIANTS = {
-    "ingest, clean, language, sentences, dates": {"disabled": WITHOUT_MODEL, "processes": 1},
-    "+ entities": {"disabled": ["vestnik_quotes"], "processes": 1},
-    "+ quotes (full pipeline)": {"disabled": [], "processes": 1},
+    "ingest, clean, language, sentences, dates": {"disabled": [*ENTITY_COMPONENTS, "vestnik_quotes", "vestnik_events"],
+                                                   "processes": 1},
+    "+ entities": {"disabled": ["vestnik_quotes", "vestnik_events"], "processes": 1},
+    "+ quotes": {"disabled": ["vestnik_events"], "processes": 1},
+    "+ events (full pipeline)": {"disabled": [], "processes": 1},
     "full pipeline, 2 worker processes": {"disabled": [], "processes": 2},
 }
 """Each row adds a stage to the one above, so the differences are what each stage costs."""
