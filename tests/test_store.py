@@ -118,6 +118,21 @@ def test_hostile_queries_answer_or_refuse_never_crash(db):
     assert row_counts(db)["articles"] == 1
 
 
+def test_an_entity_is_found_by_every_base_form_it_has_had(db, tmp_path):
+    """A later, fuller name replaces the shown one, but the earlier name still finds the entity."""
+    (tmp_path / "short.txt").write_text("Русия\n\nРусия обяви нови мерки срещу санкциите на Европейския съюз, "
+                                        "съобщи министърът.\n", encoding="utf-8")
+    (tmp_path / "long.txt").write_text("Москва\n\nРуската федерация обяви нови мерки срещу санкциите на Европейския "
+                                       "съюз, съобщи министърът.\n", encoding="utf-8")
+    ingest(db, tmp_path / "short.txt", "--published", "2022-01-09")
+    ingest(db, tmp_path / "long.txt", "--published", "2022-01-10")
+    store = Store.open(db)
+    for name in ("Русия", "Rusia", "Руска федерация", "федерация"):
+        found = find_entities(store, name)
+        assert [match.id for match in found] == ["GPE-Russia"], (name, found)
+        assert found[0].name == "Руска федерация"
+
+
 def test_near_duplicate_and_exact_copy(db, tmp_path):
     text = EXAMPLE.read_text(encoding="utf-8")
     republished = text.replace("заяви руският", "каза руският").replace("разочароващи", "много разочароващи")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, func, or_, select, update
+from sqlalchemy import Connection, Engine, case, create_engine, event, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from vestnik.pipeline import content_hash
@@ -135,8 +135,12 @@ class Store:
 
     def _add_analysis(self, connection: Connection, record: Article) -> None:
         if record.distinct_entities:
+            known = dict(connection.execute(select(entities.c.id, entities.c.name_key).where(
+                entities.c.id.in_([e.id for e in record.distinct_entities]))).all())
             connection.execute(self._entity_upsert, [
-                {"id": e.id, "label": e.label, "name": e.name, "latin": e.latin, "name_key": _name_key(e.name, e.latin)}
+                {"id": e.id, "label": e.label, "name": e.name, "latin": e.latin,
+                 "name_key": _name_key(known.get(e.id, ""), [e.name, e.latin, *(
+                     name for i in e.mentions for name in (record.entities[i].lemma, record.entities[i].latin))])}
                 for e in record.distinct_entities])
         rows = {
             mentions: [{"article_id": record.id, "position": i, "entity_id": m.id, "start_char": m.start, "end_char": m.end,
@@ -165,11 +169,14 @@ class Store:
 
     @cached_property
     def _entity_upsert(self):
-        """One row per entity id; a later, fuller name ("Сергей Рябков" after "Рябков") replaces a shorter one."""
+        """One row per entity id; a later, fuller name ("Сергей Рябков" after "Рябков") replaces a shorter one,
+        and the names to find it by gather every base form it has had ("Русия" beside "руската държава")."""
         insert = (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(entities)
-        return insert.on_conflict_do_update(
-            index_elements=[entities.c.id], set_={k: insert.excluded[k] for k in ("name", "latin", "name_key")},
-            where=func.length(insert.excluded.name) > func.length(entities.c.name))
+        fuller = func.length(insert.excluded.name) > func.length(entities.c.name)
+        return insert.on_conflict_do_update(index_elements=[entities.c.id], set_={
+            "name": case((fuller, insert.excluded.name), else_=entities.c.name),
+            "latin": case((fuller, insert.excluded.latin), else_=entities.c.latin),
+            "name_key": insert.excluded.name_key})
 
     def _near_duplicate(self, connection: Connection, signature, text_hash: str,
                         url: str | None) -> tuple[str | None, float | None]:
@@ -249,8 +256,11 @@ def _terms(text: str) -> str:
     return " ".join(terms(text))
 
 
-def _name_key(name: str, latin: str) -> str:
-    return f"{name.lower()}\t{latin.lower()}"
+def _name_key(known: str, names: list[str]) -> str:
+    """The lower-case names to find an entity by, tab-separated: those already known, then the new ones."""
+    keys = known.split("\t") if known else []
+    keys += [key for key in dict.fromkeys(name.lower() for name in names) if key not in keys]
+    return "\t".join(keys)
 
 
 def _date(value: str | None) -> date | None:

@@ -31,7 +31,7 @@ entities = Table(
     "entities", metadata,
     Column("id", Text, primary_key=True), Column("label", String(3), nullable=False),
     Column("name", Text, nullable=False), Column("latin", Text, nullable=False),
-    Column("name_key", Text, nullable=False),  # lower-case name and Latin name, for lookups by name
+    Column("name_key", Text, nullable=False),  # every lower-case base form and Latin name it has had, tab-separated, for lookups by name
 )
 
 mentions = Table(
