@@ -62,6 +62,15 @@ def test_rules(nlp, text, expected):
     assert expected in _events(nlp, text)
 
 
+def test_a_nationality_is_read_only_from_the_title_before_a_name(nlp):
+    """"руските олигарси, … след като Тереза Мей" does not make Theresa May Russian; "руският министър" does."""
+    [request] = _events(nlp, "Марина Литвиненко призова да се върнат парите на руските олигарси, получени, "
+                             "след като Тереза Мей стана премиер.")
+    assert request[0] == "REQUEST" and request[3] == {None}
+    assert ("REQUEST", None, {"RUS"}, {None}, None, "2021-03-01") in _events(
+        nlp, "Руският външен министър Сергей Лавров призова Тереза Мей да върне парите.")
+
+
 def test_the_lexicon_covers_exactly_the_plover_types():
     assert {trigger.type for trigger in TRIGGERS} == set(TYPES) == set(get_args(EventType))
     assert all(trigger.mode in TYPE_MODES.get(trigger.type, ()) for trigger in TRIGGERS if trigger.mode)

@@ -44,6 +44,9 @@ not what they are about ("около Украйна", "за НАТО")."""
 DELEGATION = re.compile(r"делегаци\w*", re.IGNORECASE)
 MAX_PARTICIPANTS = 6
 TITLE_WINDOW = 80  # characters before a person's mention where titles and nationality are read
+TITLE_BOUNDARY = re.compile(r"[.,;:!?()„“”\"«»]|\b(?:че|като|когато|който|която|което|които|но|а|докато)\b")
+"""Where the words before a name stop being its title: "…на руските олигарси, след като Тереза Мей" has none;
+a title also ends at the person named before ("руският министър Лавров призова Тереза Мей")."""
 
 
 @dataclass
@@ -117,13 +120,16 @@ def _lower(text: str) -> str:
 
 def _describe_people(context: ArticleContext) -> None:
     """Names, and each person's country and sector from the titles before their mentions ("руският зам.-министър")."""
+    previous_person_end = 0
     for mention in context.entities:
         name = context.names.get(mention.id)
         if name is None or (len(mention.lemma.split()), len(mention.lemma)) > (len(name.split()), len(name)):
             context.names[mention.id] = mention.lemma
         if mention.label != "PER":
             continue
-        before = context.text[max(0, mention.start - TITLE_WINDOW):mention.start].split(".")[-1]
+        title_start = max(previous_person_end, mention.start - TITLE_WINDOW)
+        previous_person_end = mention.end
+        before = TITLE_BOUNDARY.split(context.text[title_start:mention.start])[-1]
         country, sector = context.people.get(mention.id, (None, None))
         context.people[mention.id] = (country or actors.nationality(before), sector or actors.sector(before))
 
