@@ -119,7 +119,7 @@ def fill(records: list[dict], total: int, db: str) -> float:
 
 def latencies(db: str, runs: int) -> dict[str, list[float]]:
     from vestnik.store.database import Store
-    from vestnik.store.search import search, who_said
+    from vestnik.store.search import find_events, search, who_said
 
     store = Store.open(db)
     requests = {
@@ -128,6 +128,7 @@ def latencies(db: str, runs: int) -> dict[str, list[float]]:
         "articles, period": [lambda q=q: search(store, q, date_from=PERIOD[0], date_to=PERIOD[1]) for q in QUERIES],
         "articles, entity": [lambda q=q, e=e: search(store, q, entity=e) for q, e in ENTITY_FILTERS],
         "who-said": [lambda n=n: who_said(store, n, limit=50) for n in ("Путин", "Джонсън", "Меркел")],
+        "events, actor": [lambda a=a: find_events(store, actor=a) for a in ("Русия", "USA", "Владимир Путин", "Борис Джонсън")],
     }
     timings: dict[str, list[float]] = {}
     for name, calls in requests.items():
