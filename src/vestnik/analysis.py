@@ -1,8 +1,8 @@
 """Analyse: the spaCy pipeline that adds the linguistic layers to a cleaned article.
 
 As in spaCy, each layer is a component — a small callable over a `Doc` — registered
-under a `vestnik_*` name, and `PIPELINE` below is the one place that says which run
-and in what order. Results that spaCy has no slot for live in `Doc._` extensions:
+under a `vestnik_*` name, and `pipeline_names` below is the one place that says which run
+and in what order (the recogniser depends on the entity model's architecture). Results that spaCy has no slot for live in `Doc._` extensions:
 `doc._.published` (input, a `date` or None), `doc._.sentences`, `doc._.dates`,
 `doc._.entities`, `doc._.quotes` and `doc._.events` (outputs).
 
@@ -22,16 +22,49 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
 from vestnik.entities import component as _entities  # noqa: F401  (registers vestnik_entities)
+from vestnik.entities.encoder_ner import ENCODER_DIR  # (the module registers vestnik_encoder_ner)
 from vestnik.events import detect as _events  # noqa: F401  (registers vestnik_events)
 from vestnik.quotes import extract as _quotes  # noqa: F401  (registers vestnik_quotes)
 from vestnik.stages import sentences as _sentences  # noqa: F401  (registers vestnik_sentences)
 from vestnik.stages.dates import find_dates
 
-PIPELINE = ["vestnik_sentences", "vestnik_dates", "tok2vec", "ner", "vestnik_quoted_names", "vestnik_entity_boundaries",
-            "vestnik_consistent_entities", "vestnik_entities", "vestnik_quotes", "vestnik_events"]
-TRAINED = ("tok2vec", "ner")
-"""Components that come trained from the entity model (`vestnik train ner`); the others are rules."""
-DEFAULT_ENTITY_MODEL = Path(__file__).parent / "models" / "ner-bg"
+RECOGNISERS = {"encoder": ["vestnik_encoder_ner"], "cnn": ["tok2vec", "ner"]}
+"""The recogniser components of each architecture of entity model (`vestnik train ner --architecture`)."""
+ENTITY_RULES = ["vestnik_quoted_names", "vestnik_entity_boundaries", "vestnik_consistent_entities"]
+"""Rules that repair and complete the recogniser's names, in the order they run."""
+
+
+def pipeline_names(architecture: str) -> list[str]:
+    """The components of the analysis pipeline, in order, for an entity model of `architecture`."""
+    return ["vestnik_sentences", "vestnik_dates", *RECOGNISERS[architecture], *ENTITY_RULES, "vestnik_entities",
+            "vestnik_quotes", "vestnik_events"]
+
+
+def entity_components(nlp: Language) -> list[str]:
+    """The components that find entities (recogniser, rules, resolver): what an entity evaluation runs."""
+    names = {name for names in RECOGNISERS.values() for name in names} | {*ENTITY_RULES, "vestnik_entities"}
+    return [name for name in nlp.pipe_names if name in names]
+
+
+MODELS = Path(__file__).parent / "models"
+NAMED_MODELS = {"default": MODELS / "ner-encoder", "fast": MODELS / "ner-fast"}
+"""`--model default`: the fine-tuned encoder, most accurate on a new story; `--model fast`: the CNN, for back-fills."""
+DEFAULT_ENTITY_MODEL = NAMED_MODELS["default"]
+
+
+def entity_model_path(model: str | Path) -> Path:
+    """The directory of the entity model `model` names: `default`, `fast` or a model directory."""
+    path = NAMED_MODELS.get(str(model), Path(model))
+    if not (path / "training.json").is_file():
+        raise ValueError(f"{model}: not an entity model (use default, fast or a directory that "
+                         f"`vestnik train ner` wrote; {path / 'training.json'} is missing)")
+    return path
+
+
+def model_architecture(model: Path) -> str:
+    """`encoder` or `cnn`, from what the model directory holds."""
+    return "encoder" if (model / ENCODER_DIR).is_dir() else "cnn"
+
 
 GLUED_INFIXES = [r"(?<=[^\W\d_])\.(?=[А-ЯA-Z\"„“«])", r"(?<=\w)/(?=\w)"]
 """Scraped text glues sentences and credits: "БТА.Франция", "САЩ.„Водим", "ЕС/НАТО"; split them
@@ -71,15 +104,23 @@ def blank_nlp() -> Language:
     return spacy.blank("bg", config={"nlp": {"tokenizer": {"@tokenizers": "vestnik.tokenizer.v1"}}})
 
 
-def build_nlp(entity_model: Path = DEFAULT_ENTITY_MODEL) -> Language:
-    """The analysis pipeline, components in `PIPELINE` order: the trained recogniser from
-    `entity_model` with vestnik's rule components around it."""
-    nlp = spacy.load(entity_model / "recogniser")
-    for position, name in enumerate(PIPELINE):
-        if name in TRAINED:
+def build_nlp(model: str | Path = "default", threads: int = 0) -> Language:
+    """The analysis pipeline with the entity model `model` (see `entity_model_path`) and vestnik's rule
+    components around its recogniser; `threads` bounds the encoder's threads (0: every core)."""
+    path = entity_model_path(model)
+    architecture = model_architecture(path)
+    if architecture == "cnn":
+        nlp = spacy.load(path / "recogniser")
+    else:
+        nlp = blank_nlp()
+        nlp.add_pipe("vestnik_encoder_ner", config={"model": str(path), "threads": threads})
+    names = pipeline_names(architecture)
+    for position, name in enumerate(names):
+        if name in RECOGNISERS[architecture]:
             continue
-        config = {"model": str(entity_model)} if name == "vestnik_entities" else {}
-        later = [other for other in PIPELINE[position + 1:] if other in nlp.pipe_names]
+        config = {"model": str(path)} if name == "vestnik_entities" else {}
+        later = [other for other in names[position + 1:] if other in nlp.pipe_names]
         nlp.add_pipe(name, before=later[0] if later else None, config=config)
-    assert nlp.pipe_names == PIPELINE, nlp.pipe_names
+    if nlp.pipe_names != names:
+        raise ValueError(f"{path}: its recogniser has components {nlp.pipe_names}, expected {names}")
     return nlp

@@ -16,7 +16,7 @@ from typing import TextIO
 from tqdm import tqdm
 
 from vestnik import __version__
-from vestnik.analysis import DEFAULT_ENTITY_MODEL
+from vestnik.analysis import entity_model_path, model_architecture
 from vestnik.config import DEFAULT_DATABASE, Settings, default_database
 from vestnik.pipeline import analyze_paths
 from vestnik.record import Article, json_schema
@@ -30,6 +30,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(format="vestnik: %(message)s", level=logging.WARNING)
+    if hasattr(args, "model"):
+        args.model = args.model or Settings.from_env().model
+        try:
+            entity_model_path(args.model)
+        except ValueError as error:
+            parser.exit(EXIT_USAGE, f"vestnik: --model {error}\n")
     if args.command == "analyze":
         return _analyze(args, parser)
     if args.command == "train":
@@ -63,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--max-bytes", type=int, metavar="N", help="refuse inputs larger than this (default 10 MiB)")
     analyze.add_argument("--processes", type=int, metavar="N",
                          help="analyse in N worker processes, e.g. one per core (default 1, or VESTNIK_PROCESSES)")
+    _model_argument(analyze)
     commands.add_parser("schema", help="print the JSON Schema of the article record")
 
     ingest = commands.add_parser("ingest", help="analyse articles and keep them in the store (skips what is stored)")
@@ -72,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--max-bytes", type=int, metavar="N", help="refuse inputs larger than this (default 10 MiB)")
     ingest.add_argument("--processes", type=int, metavar="N", help="analyse in N worker processes")
     ingest.add_argument("--batch-size", type=int, metavar="N", help="articles per committed batch (default 32)")
+    _model_argument(ingest)
     _store_argument(ingest)
     search = commands.add_parser("search", help="full-text search over stored articles, quotes or events")
     search.add_argument("query", help="words to find in any inflection, in Cyrillic or Latin letters")
@@ -102,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
                                          "(default: VESTNIK_API_KEY; without one, storing over HTTP is off)")
     serve.add_argument("--max-body", type=int, metavar="BYTES", help="largest request body (default 2 MiB)")
     serve.add_argument("--db", metavar="URL", help="the store (default: VESTNIK_DB, else the embedded one)")
+    _model_argument(serve)
     stories = commands.add_parser("stories", help="stories (articles about the same event) with their article counts")
     stories.add_argument("--limit", type=int, default=20)
     _period_arguments(stories)
@@ -113,25 +122,42 @@ def _parser() -> argparse.ArgumentParser:
     train_ner.add_argument("--langs", default="bg,ru,uk", help="languages to train the recogniser on (default bg,ru,uk)")
     train_ner.add_argument("--output", required=True, type=Path, help="model directory to write")
     train_ner.add_argument("--seed", type=int, default=0)
-    train_ner.add_argument("--max-epochs", type=int, help="override the epoch budget of ner.cfg")
+    train_ner.add_argument("--architecture", choices=["encoder", "cnn"], default="encoder",
+                           help="encoder: fine-tuned multilingual-e5, int8 ONNX (the default model; needs the train "
+                                "extra); cnn: spaCy's tok2vec+ner (the fast model)")
+    train_ner.add_argument("--max-epochs", type=int, help="cnn: override the epoch budget of ner.cfg")
+    train_ner.add_argument("--epochs", type=int, default=2, help="encoder: passes over the training windows (default 2)")
+    train_ner.add_argument("--learning-rate", type=float, default=1e-4, help="encoder: peak learning rate (default 1e-4)")
+    train_ner.add_argument("--layers", type=int, help="encoder: keep only the first N of its 12 layers (faster)")
+    train_ner.add_argument("--limit", type=int, help="train on the first N documents of the split only (a quick check)")
 
     evaluate = commands.add_parser("eval", help="score a stage against gold data").add_subparsers(dest="what", required=True)
     eval_ner = evaluate.add_parser("ner", help="entities against SlavicNER: mentions, documents, base forms, linking")
     _data_arguments(eval_ner, default_split="dev")
     eval_ner.add_argument("--lang", default="bg")
-    eval_ner.add_argument("--model", type=Path, default=DEFAULT_ENTITY_MODEL, help="entity model directory (default: the shipped one)")
+    _model_argument(eval_ner)
+    eval_ner.add_argument("--without", default="", metavar="COMPONENT,...",
+                          help="score without these entity components, e.g. vestnik_quoted_names (what a rule adds)")
     eval_events = evaluate.add_parser("events", help="events against the hand-annotated SlavicNER dev articles")
     eval_events.add_argument("--gold", type=Path, default=Path(__file__).resolve().parents[2] / "eval" / "events-dev.jsonl",
                              help="annotation file (default: eval/events-dev.jsonl of the checkout)")
     eval_events.add_argument("--data", type=Path, default=Path(os.environ.get("VESTNIK_DATA", "../shared/data/slavicner")),
                              help="SlavicNER directory with the articles in raw/ (default ../shared/data/slavicner)")
     eval_events.add_argument("--errors", action="store_true", help="also list every missed and spurious event")
+    _model_argument(eval_events)
     eval_quotes = evaluate.add_parser("quotes", help="quotations against the annotated dev articles")
     eval_quotes.add_argument("--gold", type=Path, default=Path("../shared/gold/quotes-dev"),
                              help="directory of gold JSON files with the articles in raw/ (default ../shared/gold/quotes-dev)")
-    eval_quotes.add_argument("--model", type=Path, default=DEFAULT_ENTITY_MODEL, help="entity model directory (default: the shipped one)")
+    _model_argument(eval_quotes)
     eval_quotes.add_argument("--errors", action="store_true", help="also list every miss, spurious quote and wrong speaker")
     return parser
+
+
+def _model_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", metavar="NAME|DIR",
+                        help="entity model: default (the fine-tuned encoder, most accurate on a new story), fast (the "
+                             "CNN, several times faster, for back-fills) or a directory `vestnik train ner` wrote "
+                             "(default: VESTNIK_MODEL, else default)")
 
 
 def _store_argument(parser: argparse.ArgumentParser, formats: bool = False) -> None:
@@ -154,13 +180,14 @@ def _store_command(args: argparse.Namespace) -> int:
         store = Store.open(args.db or default_database())
         if args.command == "ingest":
             settings = Settings.from_env(published=args.published, max_bytes=args.max_bytes, processes=args.processes,
-                                         batch_size=args.batch_size)
+                                         batch_size=args.batch_size, model=args.model)
             return EXIT_SOME_FAILED if commands.ingest(args.paths, store, settings) else EXIT_OK
         if args.command == "serve":
             from vestnik.web.app import DEFAULT_MAX_BODY, WebSettings, serve
 
             serve(store, args.host, args.port, WebSettings(max_body=args.max_body or DEFAULT_MAX_BODY,
-                                                           api_key=args.api_key or os.environ.get("VESTNIK_API_KEY")))
+                                                           api_key=args.api_key or os.environ.get("VESTNIK_API_KEY"),
+                                                           model=args.model))
             return EXIT_OK
         if args.command == "export":
             with (open(args.output, "w", encoding="utf-8") if args.output else nullcontext(sys.stdout)) as out:
@@ -193,10 +220,12 @@ def _data_arguments(parser: argparse.ArgumentParser, default_split: str) -> None
 
 
 def _train(args: argparse.Namespace) -> int:
-    from vestnik.entities.train import train_ner
+    from vestnik.entities.train import EncoderSettings, train_ner
 
+    encoder = EncoderSettings(epochs=args.epochs, learning_rate=args.learning_rate, layers=args.layers)
     try:
-        summary = train_ner(args.data, args.split, tuple(args.langs.split(",")), args.output, args.seed, args.max_epochs)
+        summary = train_ner(args.data, args.split, tuple(args.langs.split(",")), args.output, args.seed,
+                            args.architecture, args.max_epochs, encoder, args.limit)
     except ValueError as error:
         print(f"vestnik: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -218,7 +247,7 @@ def _eval_events(args: argparse.Namespace) -> int:
     annotations = load_annotations(args.gold)
     paths = [str(args.data / "raw" / document) for document in annotations]
     records = {}
-    for document, result in zip(annotations, analyze_paths(paths, Settings()), strict=True):
+    for document, result in zip(annotations, analyze_paths(paths, Settings(model=args.model)), strict=True):
         if isinstance(result, InputError):
             print(f"vestnik: {result}", file=sys.stderr)
             return EXIT_SOME_FAILED
@@ -242,7 +271,6 @@ def _report(heading: str, table: str, errors: list[tuple] | None) -> None:
 
 
 def _eval_quotes(args: argparse.Namespace) -> int:
-    from vestnik.analysis import build_nlp
     from vestnik.quotes.evaluate import QuoteScore, load_gold
 
     gold = load_gold(args.gold)
@@ -251,7 +279,7 @@ def _eval_quotes(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     score = QuoteScore()
     paths = [str(args.gold / "raw" / name) for name in gold]
-    for result in analyze_paths(paths, Settings(), build_nlp(args.model)):
+    for result in analyze_paths(paths, Settings(model=args.model)):
         if isinstance(result, InputError):
             print(f"vestnik: {result}", file=sys.stderr)
             return EXIT_SOME_FAILED
@@ -274,11 +302,17 @@ def _eval_ner(args: argparse.Namespace) -> int:
     if not documents:
         print(f"vestnik: no {args.lang} documents in split {args.split!r} of {args.data}", file=sys.stderr)
         return EXIT_USAGE
-    trained_on = json.loads((args.model / "training.json").read_text(encoding="utf-8"))
+    model = entity_model_path(args.model)
+    trained_on = json.loads((model / "training.json").read_text(encoding="utf-8"))
     seen = set(select(args.data, trained_on["split"], tuple(trained_on["langs"]))) & {d.path for d in documents}
-    report = evaluate(build_nlp(args.model), documents)
-    print(f"entities: model {args.model} (trained on {trained_on['split']} {','.join(trained_on['langs'])}), "
-          f"scored on {args.split} {args.lang}: {report.documents} documents")
+    try:
+        report = evaluate(build_nlp(model), documents, [name for name in args.without.split(",") if name])
+    except ValueError as error:
+        print(f"vestnik: --without: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"entities: model {args.model} ({model_architecture(model)}, trained on {trained_on['split']} "
+          f"{','.join(trained_on['langs'])}), "
+          f"{'without ' + args.without + ', ' if args.without else ''}scored on {args.split} {args.lang}: {report.documents} documents")
     if seen:
         print(f"warning: the model was trained on {len(seen)} of these documents; the figures are not a test")
     print()
@@ -294,7 +328,8 @@ def _iso_date(value: str) -> str:
 
 
 def _analyze(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    settings = Settings.from_env(published=args.published, max_bytes=args.max_bytes, processes=args.processes)
+    settings = Settings.from_env(published=args.published, max_bytes=args.max_bytes, processes=args.processes,
+                                 model=args.model)
     show_progress = sys.stderr.isatty() and not os.environ.get("CI")
     results = analyze_paths(args.paths, settings)
     failures = FailureReport()

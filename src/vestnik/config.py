@@ -38,14 +38,22 @@ class Settings:
     batch_size: int = 32
     processes: int = 1  # worker processes, each with its own pipeline; one per core is the fastest
     published: str | None = None  # ISO date applied to inputs that carry none of their own
+    model: str = "default"  # entity model: default (the encoder), fast (the CNN) or a model directory
+
+    @property
+    def threads(self) -> int:
+        """Threads for each pipeline's encoder: all cores for one process, the cores shared out among several."""
+        return 0 if self.processes <= 1 else max(1, (os.cpu_count() or 1) // self.processes)
 
     @classmethod
-    def from_env(cls, **overrides) -> "Settings":
-        """Settings from `VESTNIK_MAX_BYTES`, then explicit overrides (flags) on top."""
+    def from_env(cls, **overrides) -> Settings:
+        """Settings from `VESTNIK_MAX_BYTES`, `VESTNIK_PROCESSES` and `VESTNIK_MODEL`, then explicit overrides (flags) on top."""
         values: dict = {}
         if os.environ.get("VESTNIK_MAX_BYTES"):
             values["max_bytes"] = int(os.environ["VESTNIK_MAX_BYTES"])
         if os.environ.get("VESTNIK_PROCESSES"):
             values["processes"] = int(os.environ["VESTNIK_PROCESSES"])
+        if os.environ.get("VESTNIK_MODEL"):
+            values["model"] = os.environ["VESTNIK_MODEL"]
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

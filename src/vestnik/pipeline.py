@@ -67,7 +67,7 @@ def analyze_prepared(items: Iterable[Prepared | InputError], settings: Settings,
     if settings.processes > 1 and nlp is None:
         yield from _analyze_in_processes(items, settings)
         return
-    nlp = nlp or build_nlp()
+    nlp = nlp or build_nlp(settings.model, settings.threads)
     for batch in _batches(items, settings.batch_size):
         yield from _analyze_batch(batch, nlp)
 
@@ -79,7 +79,8 @@ def analyze_raw(items: Iterable[RawArticle | InputError], settings: Settings,
 
 def _analyze_in_processes(items: Iterable[Prepared | InputError], settings: Settings) -> Iterator[Article | InputError]:
     """Batches go to the workers as they are read, at most two per worker in flight, and come back in order."""
-    with ProcessPoolExecutor(settings.processes, initializer=_start_worker) as pool:
+    with ProcessPoolExecutor(settings.processes, initializer=_start_worker,
+                             initargs=(settings.model, settings.threads)) as pool:
         in_flight: deque[Future] = deque()
         for batch in _batches(items, settings.batch_size):
             in_flight.append(pool.submit(_worker_analyze, batch))
@@ -92,9 +93,9 @@ def _analyze_in_processes(items: Iterable[Prepared | InputError], settings: Sett
 _worker_nlp: Language | None = None
 
 
-def _start_worker() -> None:
+def _start_worker(model: str, threads: int) -> None:
     global _worker_nlp
-    _worker_nlp = build_nlp()
+    _worker_nlp = build_nlp(model, threads)
 
 
 def _worker_analyze(batch: list[Prepared | InputError]) -> list[Article | InputError]:

@@ -143,17 +143,17 @@ def repair_boundaries(doc: Doc) -> Doc:
 
 @Language.component("vestnik_consistent_entities")
 def tag_repeated_names(doc: Doc) -> Doc:
-    """One name, one reading per article: where the recogniser tagged a name once, its other
-    occurrences in the article get the same label (news repeats names; the recogniser, seeing each
-    occurrence in a different context, misses some). Only multi-letter names that start with a
-    capital, and only where no entity is tagged already."""
-    labels: dict[tuple[str, ...], Counter] = {}
-    for span in doc.ents:
-        if span.text[:1].isupper() and len(span.text) > 1:
-            labels.setdefault(tuple(t.text for t in span), Counter())[span.label_] += 1
+    """One name, one reading per article: where the recogniser tagged a name, its other occurrences
+    in the article get the same label, and occurrences it labelled differently take the label most
+    of them have ("Женева" is a place throughout, not once a person). News repeats names; the
+    recogniser, seeing each occurrence in a different context, misses or mislabels some. Only
+    multi-letter names that start with a capital; a tie between labels changes nothing."""
+    labels = _labels_by_name(doc)
     if not labels:
         return doc
-    taken = {i for span in doc.ents for i in range(span.start, span.end)}
+    majority = {words: _clear_majority(counts) for words, counts in labels.items()}
+    kept = [Span(doc, span.start, span.end, label=majority.get(_words(span)) or span.label_) for span in doc.ents]
+    taken = {i for span in kept for i in range(span.start, span.end)}
     words_of_doc = [token.text for token in doc]
     positions: dict[str, list[int]] = {}
     for i, word in enumerate(words_of_doc):
@@ -163,11 +163,28 @@ def tag_repeated_names(doc: Doc) -> Doc:
         size = len(words)
         for start in positions.get(words[0], ()):
             if tuple(words_of_doc[start:start + size]) == words and not taken.intersection(range(start, start + size)):
-                added.append(Span(doc, start, start + size, label=counts.most_common(1)[0][0]))
+                added.append(Span(doc, start, start + size, label=majority[words] or counts.most_common(1)[0][0]))
                 taken.update(range(start, start + size))
-    if added:
-        doc.ents = sorted([*doc.ents, *added], key=lambda span: span.start)
+    doc.ents = sorted([*kept, *added], key=lambda span: span.start)
     return doc
+
+
+def _words(span: Span) -> tuple[str, ...]:
+    return tuple(token.text for token in span)
+
+
+def _labels_by_name(doc: Doc) -> dict[tuple[str, ...], Counter]:
+    labels: dict[tuple[str, ...], Counter] = {}
+    for span in doc.ents:
+        if span.text[:1].isupper() and len(span.text) > 1:
+            labels.setdefault(_words(span), Counter())[span.label_] += 1
+    return labels
+
+
+def _clear_majority(counts: Counter) -> str | None:
+    """The label most occurrences have, or None on a tie."""
+    ranked = counts.most_common(2)
+    return ranked[0][0] if len(ranked) == 1 or ranked[0][1] > ranked[1][1] else None
 
 
 @Language.factory("vestnik_entities", default_config={"model": None})

@@ -60,16 +60,17 @@ def select(data: Path, split: str, langs: tuple[str, ...] = ("bg",)) -> list[str
     - `train` / `dev`: the upstream lists (in-topic condition);
     - `all`: every annotated document;
     - `topic:NAME`: every document of one topic; `no-topic:NAME`: every document of the others
-      (the held-out-topic condition is `no-topic:nord_stream` → `topic:nord_stream`).
+      (the held-out-topic condition is `no-topic:nord_stream` → `topic:nord_stream`); several
+      topics are separated by commas (`no-topic:nord_stream,covid-19` holds out both).
     """
     if split in ("train", "dev"):
         paths = (data / f"{split}.txt").read_text(encoding="utf-8").split()
     else:
         paths = sorted(str(p.relative_to(data / "raw")) for p in (data / "raw").glob("*/*/*.txt"))
         if split.startswith("topic:"):
-            paths = [p for p in paths if p.split("/")[0] == split.removeprefix("topic:")]
+            paths = [p for p in paths if p.split("/")[0] in split.removeprefix("topic:").split(",")]
         elif split.startswith("no-topic:"):
-            paths = [p for p in paths if p.split("/")[0] != split.removeprefix("no-topic:")]
+            paths = [p for p in paths if p.split("/")[0] not in split.removeprefix("no-topic:").split(",")]
         elif split != "all":
             raise ValueError(f"unknown split {split!r}: use train, dev, all, topic:NAME or no-topic:NAME")
     return [p for p in paths if p.split("/")[1] in langs]

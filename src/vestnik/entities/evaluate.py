@@ -17,10 +17,8 @@ from dataclasses import dataclass, field
 
 from spacy.language import Language
 
+from vestnik.analysis import entity_components
 from vestnik.entities.corpus import LABELS, Document
-
-ENTITY_COMPONENTS = ["tok2vec", "ner", "vestnik_quoted_names", "vestnik_entity_boundaries", "vestnik_consistent_entities",
-                     "vestnik_entities"]
 
 
 @dataclass
@@ -73,12 +71,15 @@ def _share(right: int, total: int) -> str:
     return f"{right / total:.3f}" if total else "–"
 
 
-def evaluate(nlp: Language, documents: Iterable[Document]) -> Report:
-    """Run the recogniser and the resolver of `nlp` over `documents` and count."""
+def evaluate(nlp: Language, documents: Iterable[Document], without: Iterable[str] = ()) -> Report:
+    """Run the entity components of `nlp` (all but `without`) over `documents` and count."""
     documents = list(documents)
     report = Report(documents=len(documents))
     kb = nlp.get_pipe("vestnik_entities").kb
-    with nlp.select_pipes(enable=ENTITY_COMPONENTS):
+    unknown = set(without) - set(entity_components(nlp))
+    if unknown:
+        raise ValueError(f"not entity components of this pipeline: {', '.join(sorted(unknown))}")
+    with nlp.select_pipes(enable=[name for name in entity_components(nlp) if name not in set(without)]):
         docs = nlp.pipe(nlp.make_doc(document.text) for document in documents)
         for document, doc in zip(documents, docs):
             predicted = {(m.start, m.end, m.label): m for m in doc._.entities}

