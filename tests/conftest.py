@@ -43,6 +43,15 @@ def run_vestnik(*args: str, stdin: bytes | None = None, env: dict | None = None)
     return Run(result.returncode, result.stdout.decode("utf-8"), result.stderr.decode("utf-8"))
 
 
+def analysed_text(path: Path, text: str) -> dict:
+    """Write `text` to `path`, analyse it with the real command and return its one record."""
+    path.write_text(text, encoding="utf-8")
+    run = run_vestnik("analyze", path)
+    assert run.code == 0, run.stderr
+    [record] = run.records()
+    return record
+
+
 @pytest.fixture(scope="session")
 def example_record() -> dict:
     run = run_vestnik("analyze", EXAMPLE, "--published", "2022-01-09")

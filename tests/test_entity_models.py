@@ -4,7 +4,7 @@ and `vestnik train ner --architecture encoder` writes a directory that `--model 
 import json
 
 import pytest
-from conftest import EXAMPLE, ROOT, run_vestnik
+from conftest import EXAMPLE, ROOT, analysed_text, run_vestnik
 
 from vestnik.analysis import build_nlp, entity_model_path, pipeline_names
 from vestnik.entities.encoder_ner import spelling
@@ -74,3 +74,12 @@ def test_train_an_encoder_and_analyse_with_it(tmp_path):
     assert analysed.code == 0, analysed.stderr
     [record] = analysed.records()
     assert record["text"] and isinstance(record["entities"], list)
+
+
+def test_a_russian_article_gets_russian_base_forms(tmp_path):
+    record = analysed_text(tmp_path / "ru.txt", "Премьер-министр Польши Матеуш Моравецкий встретился с президентом "
+                           "Украины Владимиром Зеленским в Киеве. Встреча прошла в здании администрации президента Украины.")
+    assert record["language"] == "ru"
+    lemmas = {e["text"]: e["lemma"] for e in record["entities"]}
+    assert lemmas.get("Владимиром Зеленским") == "Владимир Зеленский", lemmas
+    assert lemmas.get("Киеве") == "Киев", lemmas

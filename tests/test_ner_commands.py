@@ -12,6 +12,8 @@ def test_splits_are_disjoint_and_offsets_align():
     held_out_train, held_out_test = set(select(DATA, "no-topic:nord_stream")), set(select(DATA, "topic:nord_stream"))
     assert len(held_out_test) == 130 and not held_out_train & held_out_test
     assert all(path.split("/")[0] == "nord_stream" for path in held_out_test)
+    two_out = set(select(DATA, "no-topic:nord_stream,covid-19"))  # the held-out condition for both test topics
+    assert len(two_out) == 1069 - 130 - 151 and not two_out & set(select(DATA, "topic:nord_stream,covid-19"))
     for document in read_split(DATA, "topic:ryanair"):  # read_document raises on any misaligned offset
         assert all(document.text[m.start:m.end] == m.text for m in document.mentions)
 

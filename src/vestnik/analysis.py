@@ -3,7 +3,8 @@
 As in spaCy, each layer is a component — a small callable over a `Doc` — registered
 under a `vestnik_*` name, and `pipeline_names` below is the one place that says which run
 and in what order (the recogniser depends on the entity model's architecture). Results that spaCy has no slot for live in `Doc._` extensions:
-`doc._.published` (input, a `date` or None), `doc._.sentences`, `doc._.dates`,
+`doc._.published` (input, a `date` or None), `doc._.language` (input, the article's ISO
+code or None), `doc._.sentences`, `doc._.dates`,
 `doc._.entities`, `doc._.quotes` and `doc._.events` (outputs).
 
 Tokenisation is spaCy's Bulgarian tokenizer, which already keeps abbreviations such
@@ -71,6 +72,7 @@ GLUED_INFIXES = [r"(?<=[^\W\d_])\.(?=[А-ЯA-Z\"„“«])", r"(?<=\w)/(?=\w)"]
 (URLs are matched before infixes and stay whole)."""
 
 Doc.set_extension("published", default=None, force=True)
+Doc.set_extension("language", default=None, force=True)
 Doc.set_extension("dates", default=None, force=True)
 
 

@@ -103,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--output", metavar="FILE", help="write here instead of standard output")
     _period_arguments(export)
     export.add_argument("--db", metavar="URL", help="the store to export (default: VESTNIK_DB, else the embedded one)")
+    _model_argument(export)
     serve = commands.add_parser("serve", help="the web pages and the JSON API over the store")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     serve.add_argument("--port", type=int, default=8000)
@@ -129,6 +130,7 @@ def _parser() -> argparse.ArgumentParser:
     train_ner.add_argument("--epochs", type=int, default=2, help="encoder: passes over the training windows (default 2)")
     train_ner.add_argument("--learning-rate", type=float, default=1e-4, help="encoder: peak learning rate (default 1e-4)")
     train_ner.add_argument("--layers", type=int, help="encoder: keep only the first N of its 12 layers (faster)")
+    train_ner.add_argument("--train-embeddings", action="store_true", help="encoder: fine-tune the word embeddings too")
     train_ner.add_argument("--limit", type=int, help="train on the first N documents of the split only (a quick check)")
 
     evaluate = commands.add_parser("eval", help="score a stage against gold data").add_subparsers(dest="what", required=True)
@@ -204,8 +206,9 @@ def _export_analysed(args: argparse.Namespace) -> int:
     from vestnik.events.plover import plover_events
 
     failures = FailureReport()
+    settings = Settings.from_env(published=args.published, model=args.model)
     with (open(args.output, "w", encoding="utf-8") if args.output else nullcontext(sys.stdout)) as out:
-        for record in failures.records(analyze_paths(args.paths, Settings.from_env(published=args.published))):
+        for record in failures.records(analyze_paths(args.paths, settings)):
             for event in plover_events(record):
                 out.write(json.dumps(event, ensure_ascii=False) + "\n")
     return EXIT_SOME_FAILED if failures.count else EXIT_OK
@@ -222,7 +225,8 @@ def _data_arguments(parser: argparse.ArgumentParser, default_split: str) -> None
 def _train(args: argparse.Namespace) -> int:
     from vestnik.entities.train import EncoderSettings, train_ner
 
-    encoder = EncoderSettings(epochs=args.epochs, learning_rate=args.learning_rate, layers=args.layers)
+    encoder = EncoderSettings(epochs=args.epochs, learning_rate=args.learning_rate, layers=args.layers,
+                              train_embeddings=args.train_embeddings)
     try:
         summary = train_ner(args.data, args.split, tuple(args.langs.split(",")), args.output, args.seed,
                             args.architecture, args.max_epochs, encoder, args.limit)

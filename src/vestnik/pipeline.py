@@ -159,6 +159,7 @@ def _analyze_batch(batch: list[Prepared | InputError], nlp: Language) -> Iterato
     for item in prepared:
         doc = nlp.make_doc(item.cleaned.text)
         doc._.published = item.published
+        doc._.language = item.language
         docs.append(doc)
     analysed = iter(nlp.pipe(docs))
     for item in batch:

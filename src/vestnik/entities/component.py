@@ -34,19 +34,30 @@ class EntityMention:
     latin: str
 
 
+BASE_FORMS = "base_forms.json"
+"""Bulgarian base-form rules in a model directory; another language's are in base_forms-<lang>.json."""
+
+
+def base_forms_file(lang: str) -> str:
+    return BASE_FORMS if lang == "bg" else f"base_forms-{lang}.json"
+
+
 class EntityResolver:
-    def __init__(self, rules: BaseFormRules, kb: KnowledgeBase):
-        self.rules = rules
+    def __init__(self, rules: dict[str, BaseFormRules], kb: KnowledgeBase):
+        self.rules = rules  # by language; Bulgarian's serve the languages without rules of their own
         self.kb = kb
 
     @classmethod
-    def from_model(cls, model: Path) -> "EntityResolver":
-        return cls(BaseFormRules.load(model / "base_forms.json"), KnowledgeBase.load(model / "kb.json.gz"))
+    def from_model(cls, model: Path) -> EntityResolver:
+        rules = {path.stem.removeprefix("base_forms-"): BaseFormRules.load(path) for path in model.glob("base_forms-*.json")}
+        rules["bg"] = BaseFormRules.load(model / BASE_FORMS)
+        return cls(rules, KnowledgeBase.load(model / "kb.json.gz"))
 
     def __call__(self, doc: Doc) -> Doc:
+        rules = self.rules.get(doc._.language or "bg", self.rules["bg"])
         mentions = []
         for span in doc.ents:
-            lemma = self.rules.base_form(span.text, span.label_)
+            lemma = rules.base_form(span.text, span.label_)
             entity_id = self.kb.link(span.text, lemma, span.label_) or local_id(span.label_, lemma)
             mentions.append(EntityMention(span.start_char, span.end_char, span.text, span.label_, lemma,
                                           entity_id, to_latin(lemma)))

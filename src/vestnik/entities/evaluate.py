@@ -80,7 +80,7 @@ def evaluate(nlp: Language, documents: Iterable[Document], without: Iterable[str
     if unknown:
         raise ValueError(f"not entity components of this pipeline: {', '.join(sorted(unknown))}")
     with nlp.select_pipes(enable=[name for name in entity_components(nlp) if name not in set(without)]):
-        docs = nlp.pipe(nlp.make_doc(document.text) for document in documents)
+        docs = nlp.pipe(_doc(nlp, document) for document in documents)
         for document, doc in zip(documents, docs):
             predicted = {(m.start, m.end, m.label): m for m in doc._.entities}
             gold = {(m.start, m.end, m.label): m for m in document.mentions}
@@ -95,3 +95,9 @@ def evaluate(nlp: Language, documents: Iterable[Document], without: Iterable[str
                     report.link_total[label] += 1
                     report.link_right[label] += predicted[key].id == gold[key].id
     return report
+
+
+def _doc(nlp: Language, document: Document):
+    doc = nlp.make_doc(document.text)
+    doc._.language = document.lang
+    return doc

