@@ -77,11 +77,13 @@ def windows(tokenizer, words: list[str], tags: list[int] | None = None) -> list[
         start = min(end, next_start)
 
 
-def decode(scores: np.ndarray) -> list[tuple[int, int, str]]:
+def decode(scores: np.ndarray, line_starts: frozenset[int] = frozenset()) -> list[tuple[int, int, str]]:
     """(first word, end word, label) spans from per-word tag scores (logits). Boundaries come from the
     best tag of each word regardless of label (an I- after O starts a name, any I- continues one); the
     label is the one with the most probability over the whole span, so a name's words share one
-    label instead of splitting where the tagger hesitates between two ("Северен" PRO + "поток" LOC)."""
+    label instead of splitting where the tagger hesitates between two ("Северен" PRO + "поток" LOC).
+    A word in `line_starts` (the first after a line break, which the encoder does not see) always
+    begins a new span: a name does not run from a headline into the paragraph below it."""
     if not len(scores):
         return []
     best = scores.argmax(axis=1)
@@ -90,7 +92,7 @@ def decode(scores: np.ndarray) -> list[tuple[int, int, str]]:
     label_mass = probabilities[:, 1:].reshape(len(scores), len(LABELS), 2).sum(axis=2)  # B- and I- of each label
     spans, start = [], None
     for index, tag in enumerate([*best.tolist(), 0]):
-        inside = TAGS[tag].startswith("I-")
+        inside = TAGS[tag].startswith("I-") and index not in line_starts
         if start is not None and not inside:
             spans.append((start, index, LABELS[int(label_mass[start:index].sum(axis=0).argmax())]))
             start = None
@@ -160,7 +162,10 @@ class EncoderRecogniser:
     def __call__(self, doc: Doc) -> Doc:
         words = words_of(doc)
         scores = self.tagger.tag_words([spelling(token.text) for token in words])
-        doc.ents = [Span(doc, words[first].i, words[end - 1].i + 1, label=label) for first, end, label in decode(scores)]
+        line_starts = frozenset(index for index in range(1, len(words))
+                                if "\n" in doc.text[words[index - 1].idx:words[index].idx])
+        doc.ents = [Span(doc, words[first].i, words[end - 1].i + 1, label=label)
+                    for first, end, label in decode(scores, line_starts)]
         return doc
 
 
