@@ -64,6 +64,17 @@ def test_errors_are_json_messages(client):
     assert client.get("/entities/nope", headers={"accept": "text/html"}).status_code == 404
 
 
+def test_hostile_parameters_get_4xx_never_500(store, nlp, client):
+    for path in ("/api/articles", "/api/quotes", "/api/events"):
+        response = client.get(path, params={"offset": 2**63})
+        assert response.status_code == 422 and "offset" in response.json()["error"], path
+    keyed = TestClient(create_app(store, WebSettings(api_key="s3cret"), nlp), raise_server_exceptions=False)
+    response = keyed.post("/api/articles", json={"text": "Тест."}, headers={"X-API-Key": "ключ".encode()})
+    assert response.status_code == 401
+    response = client.post("/api/analyze", content='{"text": "Рябков \\ud800 каза."}', headers={"content-type": "application/json"})
+    assert response.status_code == 400 and "invalid Unicode" in response.json()["error"]
+
+
 def test_body_limit(client):
     response = client.post("/api/analyze", json={"text": "а" * 60_000})
     assert response.status_code == 413 and "limit" in response.json()["error"]
@@ -73,6 +84,32 @@ def test_body_limit(client):
             yield b"x" * 4096
     response = client.post("/api/analyze", content=chunks(), headers={"content-type": "application/json"})
     assert response.status_code == 413
+
+
+def test_a_text_over_the_analysis_limit_is_a_json_422(store, nlp):
+    client = TestClient(create_app(store, WebSettings(max_chars=1_000), nlp), raise_server_exceptions=False)
+    response = client.post("/api/analyze", json={"text": "Рябков каза, че това е дълъг текст. " * 40})
+    assert response.status_code == 422 and "over the analysis limit of 1,000" in response.json()["error"]
+
+
+def test_urls_are_links_only_when_http_and_pages_run_no_script(client):
+    hits = {hit["text"]: hit for hit in client.get("/api/articles", params={"q": "скриптова"}).json()}
+    assert len(hits) == 2
+    for hit in hits.values():
+        response = client.get(f"/articles/{hit['article_id']}")
+        assert "href=\"javascript" not in response.text.lower() and "href=\"data:" not in response.text.lower()
+        assert "(not a web link)" in response.text
+        assert "script-src 'none'" in response.headers["content-security-policy"]
+    [hostile] = [hit for hit in client.get("/api/articles", params={"limit": 200}).json() if "alert" in hit["text"]]
+    assert 'href="https://evil.example/x" rel="noopener noreferrer nofollow"' in client.get(f"/articles/{hostile['article_id']}").text
+
+
+def test_api_documentation_loads_nothing_from_elsewhere(client):
+    page = client.get("/docs").text
+    assets = [part.split('"')[0] for part in page.split('src="')[1:]] + [part.split('"')[0] for part in page.split('href="')[1:]]
+    assert assets and all(asset.startswith("/") for asset in assets), assets
+    assert all(client.get(asset).status_code == 200 for asset in assets)
+    assert "cdn" not in client.get("/redoc").text.lower()
 
 
 def test_analyze_does_not_store(client, store):

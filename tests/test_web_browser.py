@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from conftest import ROOT
-from web_store import build_store
+from web_store import SCRIPT_URLS, build_store
 
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -92,8 +92,16 @@ def test_search_article_quote_and_entity_chart(server):
         expect(page.locator(".text")).to_contain_text("<script>alert('xss')</script>")
         page.screenshot(path=str(ARTIFACTS / "4-untrusted-text.png"), full_page=True)
 
+        for name, url in SCRIPT_URLS.items():  # a javascript: or data: url is shown, never linked
+            page.goto(server + "/?q=скриптова+" + name)
+            page.locator(".hit a.title").first.click()
+            expect(page.locator("article .url")).to_have_text(url.strip())
+            assert page.locator("a[href^='javascript' i], a[href^='data' i], a[href*='script' i]").count() == 0
+            page.locator("article .url").click()
+        page.screenshot(path=str(ARTIFACTS / "5-script-url.png"), full_page=True)
+
         page.goto(server + "/events?type=CONSULT")
         expect(page.locator("table.events tbody tr").first).to_contain_text("Женева")
-        page.screenshot(path=str(ARTIFACTS / "5-events.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / "6-events.png"), full_page=True)
         browser.close()
     assert dialogs == []  # no script from an article ever ran

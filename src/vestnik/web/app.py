@@ -1,7 +1,7 @@
 """`vestnik serve`: a JSON API (OpenAPI at /docs) and server-rendered pages over the store.
 
-FastAPI for the API and Jinja2 templates (autoescaped) for the pages; the little JavaScript
-there is lives in the templates. Errors are JSON `{"error": message}` (or an error page for
+FastAPI for the API and Jinja2 templates (autoescaped) for the pages, which run no JavaScript (a
+Content-Security-Policy forbids any) and link only http(s) urls. Errors are JSON `{"error": message}` (or an error page for
 browsers), never a stack trace; request bodies are limited (`max_body` bytes, 413 beyond);
 storing over HTTP (`POST /api/articles`) is off unless an API key is configured.
 """
@@ -22,6 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 from spacy.language import Language
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -36,9 +37,14 @@ from vestnik.stages.ingest import InputError, RawArticle
 from vestnik.store.database import Store, StoreError
 from vestnik.store.search import (KINDS, entity_profile, find_events, find_quotes, latest_articles, list_entities,
                                   search, stored_article, stored_records, stories)
-from vestnik.web.render import LABEL_NAMES, highlighted_paragraphs, mentions_chart
+from vestnik.web.render import LABEL_NAMES, highlighted_paragraphs, mentions_chart, web_link
 
 DEFAULT_MAX_BODY = 2 * 1024 * 1024
+Offset = Annotated[int, Query(ge=0, le=1_000_000, description="results to skip (at most a million)")]
+"""Beyond a million there is nothing to page through, and past 2**63 the database cannot count."""
+DEFAULT_MAX_PASTED = 100_000
+"""Longest text `POST /api/analyze` and the paste form analyse: twice a long feature, a few seconds of
+work; longer texts get 422 rather than tying up the server for a minute (ingest them instead)."""
 PAGE_SIZE = 20
 log = logging.getLogger("vestnik")
 
@@ -46,6 +52,7 @@ log = logging.getLogger("vestnik")
 @dataclass(frozen=True)
 class WebSettings:
     max_body: int = DEFAULT_MAX_BODY  # bytes a request body may have
+    max_chars: int = DEFAULT_MAX_PASTED  # characters of text one request may have analysed
     api_key: str | None = None  # POST /api/articles is disabled without one
     model: str = "default"  # entity model for pasted articles: default, fast or a model directory
 
@@ -59,23 +66,27 @@ class ArticleIn(BaseModel):
 
 
 def create_app(store: Store, settings: WebSettings = WebSettings(), nlp: Language | None = None) -> FastAPI:
-    app = FastAPI(title="vestnik", version=__version__,
-                  description="Who said what, to whom, when and where — from Bulgarian news.")
+    app = FastAPIOffline(title="vestnik", version=__version__,  # /docs and /redoc from packaged assets, no CDN
+                         description="Who said what, to whom, when and where — from Bulgarian news.")
     templates = Jinja2Templates(directory=str(resources.files("vestnik.web").joinpath("templates")))
     templates.env.globals.update(label_names=LABEL_NAMES, kinds=KINDS)
+    templates.env.filters["web_link"] = web_link
     app.mount("/static", StaticFiles(directory=str(resources.files("vestnik.web").joinpath("static"))), name="static")
     app.add_middleware(BodyLimit, max_body=settings.max_body)
+    app.add_middleware(ContentSecurityPolicy)
     pipeline: dict[str, Language] = {}
 
     def analyse(item: ArticleIn) -> Article:
         content = item.html if item.html else item.text
+        if any(isinstance(value, str) and _lone_surrogate(value) for value in item.model_dump().values()):
+            raise HTTPException(400, "the request has invalid Unicode (a lone surrogate such as \\ud800)")
         if not content or not content.strip():
             raise HTTPException(422, "give the article as non-empty 'text' or 'html'")
         if "nlp" not in pipeline:
             pipeline["nlp"] = nlp or build_nlp(settings.model)
         raw = RawArticle(source="request", content=content, is_html=bool(item.html), url=item.url, title=item.title,
                          published=item.published.isoformat() if item.published else None)
-        [result] = analyze_raw([raw], Settings(), pipeline["nlp"])
+        [result] = analyze_raw([raw], Settings(max_chars=settings.max_chars), pipeline["nlp"])
         if isinstance(result, InputError):
             raise HTTPException(422, result.reason)
         return result
@@ -110,7 +121,7 @@ def create_app(store: Store, settings: WebSettings = WebSettings(), nlp: Languag
     @app.get("/api/articles", tags=["articles"], summary="Search articles, or list the newest")
     def api_articles(q: str | None = None, entity: str | None = None, date_from: Annotated[date | None, Query(alias="from")] = None,
                      date_to: Annotated[date | None, Query(alias="to")] = None,
-                     limit: Annotated[int, Query(ge=1, le=200)] = PAGE_SIZE, offset: Annotated[int, Query(ge=0)] = 0) -> list[dict]:
+                     limit: Annotated[int, Query(ge=1, le=200)] = PAGE_SIZE, offset: Offset = 0) -> list[dict]:
         hits = search(store, q, "articles", date_from, date_to, entity, limit, offset) if q else \
             latest_articles(store, date_from, date_to, entity, limit, offset)
         return [hit.to_dict() for hit in hits]
@@ -124,7 +135,7 @@ def create_app(store: Store, settings: WebSettings = WebSettings(), nlp: Languag
     def api_store(item: ArticleIn, x_api_key: Annotated[str | None, Header()] = None) -> dict:
         if not settings.api_key:
             raise HTTPException(403, "storing over HTTP is disabled: start the server with --api-key or VESTNIK_API_KEY")
-        if not x_api_key or not hmac.compare_digest(x_api_key, settings.api_key):
+        if not x_api_key or not hmac.compare_digest(x_api_key.encode("latin-1", "replace"), settings.api_key.encode()):
             raise HTTPException(401, "a valid X-API-Key header is needed to store articles")
         [added] = store.add([analyse(item)])
         return asdict(added)
@@ -146,14 +157,14 @@ def create_app(store: Store, settings: WebSettings = WebSettings(), nlp: Languag
     def api_quotes(speaker: str | None = None, q: str | None = None,
                    date_from: Annotated[date | None, Query(alias="from")] = None,
                    date_to: Annotated[date | None, Query(alias="to")] = None,
-                   limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0)] = 0) -> list[dict]:
+                   limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Offset = 0) -> list[dict]:
         return [hit.to_dict() for hit in find_quotes(store, speaker, q, date_from, date_to, limit, offset)]
 
     @app.get("/api/events", tags=["events"], summary="Events by type, actor (name or code), place and date")
     def api_events(type: str | None = None, actor: str | None = None, place: str | None = None,
                    date_from: Annotated[date | None, Query(alias="from")] = None,
                    date_to: Annotated[date | None, Query(alias="to")] = None,
-                   limit: Annotated[int, Query(ge=1, le=500)] = 50, offset: Annotated[int, Query(ge=0)] = 0) -> list[dict]:
+                   limit: Annotated[int, Query(ge=1, le=500)] = 50, offset: Offset = 0) -> list[dict]:
         return [asdict(hit) for hit in find_events(store, type, actor, place, date_from, date_to, limit, offset)]
 
     @app.get("/api/events.plover", tags=["events"], summary="All events as PLOVER JSON Lines (a download)",
@@ -236,6 +247,15 @@ def create_app(store: Store, settings: WebSettings = WebSettings(), nlp: Languag
     return app
 
 
+def _lone_surrogate(text: str) -> bool:
+    """JSON may escape half a UTF-16 pair ("\\ud800"); such text cannot be stored or printed."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _timeline(found) -> list[tuple[str, list]]:
     """Events grouped by their date (or the article's), newest first."""
     days: dict[str, list] = {}
@@ -308,6 +328,33 @@ class _TooLarge(HTTPException):
 
     def __init__(self, limit: int):
         super().__init__(413, f"request body over the limit of {limit:,} bytes")
+
+
+class ContentSecurityPolicy:
+    """ASGI middleware: vestnik's own pages may run no script at all (they have none) and load
+    nothing from elsewhere, so markup that slips through from a scraped page cannot act. The
+    API documentation pages (Swagger UI, ReDoc) run their packaged script and keep their own rules."""
+
+    POLICY = (b"default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; "
+              b"form-action 'self'; frame-ancestors 'none'")
+    EXEMPT = ("/docs", "/redoc")
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["path"].startswith(self.EXEMPT):
+            return await self.app(scope, receive, send)
+
+        async def with_policy(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if any(name.lower() == b"content-type" and value.startswith(b"text/html") for name, value in headers):
+                    headers.append((b"content-security-policy", self.POLICY))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_policy)
 
 
 def serve(store: Store, host: str, port: int, settings: WebSettings) -> None:

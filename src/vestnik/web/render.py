@@ -7,10 +7,30 @@ the web and untrusted, so markup in it is shown as text, never run.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
+
+LINK_SCHEMES = frozenset({"http", "https"})
+"""The only URL schemes rendered as links: an article's url comes from scraped data, and a
+`javascript:` or `data:` url in an href runs script when clicked."""
+
+
+def web_link(url: str | None) -> str | None:
+    """`url` when it is an http(s) link with a host, read as a browser reads it (tabs and newlines
+    anywhere and leading/trailing control characters or spaces ignored), else None: shown as text."""
+    if not url:
+        return None
+    cleaned = re.sub(r"^[\x00-\x20]+|[\x00-\x20]+$", "", re.sub(r"[\t\n\r]", "", url))
+    try:
+        parts = urlsplit(cleaned)
+    except ValueError:
+        return None
+    return cleaned if parts.scheme.lower() in LINK_SCHEMES and parts.hostname else None
+
 
 LABEL_NAMES = {"PER": "person", "ORG": "organisation", "LOC": "place", "EVT": "event", "PRO": "product"}
 
