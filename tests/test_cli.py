@@ -36,6 +36,15 @@ def test_directory_with_one_bad_file_analyses_the_rest_and_exits_1(tmp_path):
     assert sources == [str(tmp_path / "good.txt"), str(nested / "also-good.html")]
 
 
+def test_a_text_over_the_analysis_limit_is_refused_and_the_rest_analysed(tmp_path):
+    (tmp_path / "0-long.txt").write_text("Дълъг текст без край и смисъл. " * 35_000, encoding="utf-8")  # 1,085,000
+    shutil.copy(EXAMPLE, tmp_path / "1-example.txt")
+    run = run_vestnik("analyze", tmp_path, "--published", "2022-01-09")
+    assert run.code == 1
+    assert f"{tmp_path / '0-long.txt'}: 1,084,999 characters of text, over the analysis limit of 1,000,000" in run.stderr
+    assert [r["source"] for r in run.records()] == [str(tmp_path / "1-example.txt")]
+
+
 def test_missing_path_is_a_named_failure(tmp_path):
     run = run_vestnik("analyze", EXAMPLE, tmp_path / "missing.txt")
     assert run.code == 1

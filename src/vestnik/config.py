@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 """Largest input accepted (10 MiB): a news article is a few KB; bigger files are dumps or junk."""
+
+DEFAULT_MAX_CHARS = 1_000_000
+"""Longest cleaned text analysed (spaCy's own default limit): a long feature is 50,000 characters;
+a million is a book or a dump, refused with a reason rather than analysed for minutes."""
 
 DEFAULT_LANGUAGES = ("bg", "ru", "mk", "sr", "uk", "en", "de", "fr", "el", "ro", "tr")
 """Languages the identifier chooses among: Bulgarian, its Cyrillic neighbours and the
@@ -20,6 +25,11 @@ languages Bulgarian sites most often carry next to it."""
 
 DEFAULT_DATABASE = "~/.local/share/vestnik/vestnik.db"
 """The embedded store when neither `--db` nor `VESTNIK_DB` names one (under `$XDG_DATA_HOME` when that is set)."""
+
+
+def default_slavicner() -> Path:
+    """SlavicNER, for training and the evaluations: `VESTNIK_DATA`, else ../shared/data/slavicner."""
+    return Path(os.environ.get("VESTNIK_DATA", "../shared/data/slavicner"))
 
 
 def default_database() -> str:
@@ -34,6 +44,7 @@ def default_database() -> str:
 @dataclass(frozen=True)
 class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
+    max_chars: int = DEFAULT_MAX_CHARS  # longest cleaned text analysed; a longer one is refused with a reason
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
     batch_size: int = 32
     processes: int = 1  # worker processes, each with its own pipeline; one per core is the fastest
@@ -47,10 +58,13 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
-        """Settings from `VESTNIK_MAX_BYTES`, `VESTNIK_PROCESSES` and `VESTNIK_MODEL`, then explicit overrides (flags) on top."""
+        """Settings from `VESTNIK_MAX_BYTES`, `VESTNIK_MAX_CHARS`, `VESTNIK_PROCESSES` and `VESTNIK_MODEL`, then
+        explicit overrides (flags) on top."""
         values: dict = {}
         if os.environ.get("VESTNIK_MAX_BYTES"):
             values["max_bytes"] = int(os.environ["VESTNIK_MAX_BYTES"])
+        if os.environ.get("VESTNIK_MAX_CHARS"):
+            values["max_chars"] = int(os.environ["VESTNIK_MAX_CHARS"])
         if os.environ.get("VESTNIK_PROCESSES"):
             values["processes"] = int(os.environ["VESTNIK_PROCESSES"])
         if os.environ.get("VESTNIK_MODEL"):

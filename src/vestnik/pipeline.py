@@ -138,6 +138,9 @@ def _prepare(raw: RawArticle, settings: Settings) -> Prepared | InputError:
         cleaned = clean(text, title)
         if not cleaned.text.strip():
             raise InputError(raw.source, "no article text left after cleaning")
+        if len(cleaned.text) > settings.max_chars:
+            raise InputError(raw.source, f"{len(cleaned.text):,} characters of text, over the analysis limit of "
+                                         f"{settings.max_chars:,} (VESTNIK_MAX_CHARS); split it into its articles")
         return Prepared(raw=raw, cleaned=cleaned, published=_parse_published(published or settings.published, raw.source),
                         url=url, author=author, language=identify_language(cleaned.text, settings.languages))
     except InputError as error:
@@ -157,7 +160,7 @@ def _analyze_batch(batch: list[Prepared | InputError], nlp: Language) -> Iterato
     prepared = [item for item in batch if isinstance(item, Prepared)]
     docs = []
     for item in prepared:
-        doc = nlp.make_doc(item.cleaned.text)
+        doc = nlp.tokenizer(item.cleaned.text)  # not make_doc: the length limit is settings.max_chars, checked before
         doc._.published = item.published
         doc._.language = item.language
         docs.append(doc)
