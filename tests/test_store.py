@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from sqlalchemy import func, select, text
 
 from conftest import EXAMPLE, ROOT, run_vestnik
 from postgres_server import postgres_server
+from vestnik.record import Article
 from vestnik.store.database import Store, StoreError
 from vestnik.store.search import entity_profile, find_entities, search, stories, who_said
 from vestnik.store.tables import articles, mentions, metadata, quotes
@@ -194,6 +196,51 @@ def test_killed_ingest_resumes_without_duplicates(db, tmp_path):
     records = [Store.open(db).engine.connect().execute(select(articles.c.record)).scalars().all()]
     assert counts["mentions"] == sum(len(record["entities"]) for record in records[0])
     assert counts["quotes"] == sum(len(record["quotes"]) for record in records[0])
+
+
+def test_two_ingests_at_once_into_a_new_store_both_finish(db, tmp_path):
+    corpus = _corpus_file(tmp_path / "corpus.jsonl", SLAVICNER_BG[:16])
+    command = [sys.executable, "-m", "vestnik.cli", "ingest", str(corpus), "--db", db, "--batch-size", "2"]
+    processes = [subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(2)]
+    errors = [process.communicate(timeout=300)[1].decode() for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], errors
+    assert not any("Traceback" in error or "Error" in error for error in errors), errors
+    summaries = [re.search(r"stored (\d+) articles .*; (\d+) already stored", error) for error in errors]
+    assert all(summaries), errors
+    assert sum(int(found[1]) for found in summaries) == 16 and all(int(found[1]) + int(found[2]) == 16 for found in summaries)
+    counts = row_counts(db)
+    assert counts["articles"] == 16 and counts["search_documents"] == sum(
+        1 + len(record["quotes"]) + len(record["events"]) for record in _records(db))
+
+
+def test_rebuilt_stories_do_not_depend_on_arrival_order(db, tmp_path):
+    """Stories are assigned greedily as articles arrive; `stories --rebuild` makes them canonical."""
+    corpus = _corpus_file(tmp_path / "corpus.jsonl", SLAVICNER_BG[:30])
+    analysed = run_vestnik("analyze", corpus, "--format", "jsonl")
+    assert analysed.code == 0, analysed.stderr
+    records = [Article.model_validate(record) for record in analysed.records()]
+    backward_db = str(tmp_path / "backward.db")
+    forward, backward = Store.open(db), Store.open(backward_db)
+    forward.add(records)
+    for record in reversed(records):
+        backward.add([record])
+    rebuilt = run_vestnik("stories", "--rebuild", "--db", db, "--format", "json")
+    assert rebuilt.code == 0 and "stories rebuilt: 30 articles in" in rebuilt.stderr, rebuilt.stderr
+    backward.rebuild_stories()
+    assignments = [_story_ids(store) for store in (forward, backward)]
+    assert assignments[0] == assignments[1]
+    assert 1 < len(set(assignments[0].values())) < len(records)  # stories formed, not one of everything
+    assert json.loads(rebuilt.stdout)[0]["articles"] > 1
+
+
+def _story_ids(store: Store) -> dict[str, str]:
+    with store.engine.connect() as connection:
+        return dict(connection.execute(select(articles.c.id, articles.c.story_id)).all())
+
+
+def _records(db: str) -> list[dict]:
+    with Store.open(db).engine.connect() as connection:
+        return connection.execute(select(articles.c.record)).scalars().all()
 
 
 def _stored(store: Store) -> int:

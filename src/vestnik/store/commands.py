@@ -51,6 +51,9 @@ def show(args: argparse.Namespace, store: Store) -> str:
     if args.command == "entity":
         profile = entity_profile(store, args.name)
         return _json(asdict(profile)) if args.format == "json" else _profile_text(profile)
+    if getattr(args, "rebuild", False):
+        counted, grouped = store.rebuild_stories()
+        print(f"stories rebuilt: {counted} articles in {grouped} stories", file=sys.stderr)
     found = stories(store, limit=args.limit, **period)
     return _json([asdict(story) for story in found]) if args.format == "json" else _stories_text(found)
 

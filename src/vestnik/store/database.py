@@ -9,7 +9,8 @@ belongs to. Opening a store upgrades its schema to the newest migration.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date, datetime, timezone
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, case, create_engine, event, func, or_, select, update
+from sqlalchemy import Connection, Engine, case, create_engine, event, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from vestnik.pipeline import content_hash
@@ -27,6 +28,9 @@ from vestnik.store import similarity
 from vestnik.store.tables import (articles, entities, event_participants, events, lsh_buckets, mentions, minhashes,
                                   quotes, removed, search_documents, story_keys)
 from vestnik.store.terms import terms
+
+
+WRITER_LOCK = 0x76657374  # "vest": the PostgreSQL advisory lock every writing transaction holds
 
 
 class StoreError(Exception):
@@ -70,6 +74,7 @@ class Store:
         engine = create_engine(url, future=True)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
         store = cls(engine)
         try:
             store.upgrade()
@@ -78,12 +83,24 @@ class Store:
         return store
 
     def upgrade(self) -> None:
-        """Bring the schema to the newest migration (creates it in an empty database)."""
+        """Bring the schema to the newest migration (creates it in an empty database). One process at a
+        time: the others wait for the lock, then find the schema at the newest migration."""
         config = Config()
         config.set_main_option("script_location", str(resources.files("vestnik.store").joinpath("migrations")))
-        with self.engine.begin() as connection:
+        with self._writing() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A transaction that writes, one at a time: SQLite takes its write lock at the start (BEGIN
+        IMMEDIATE), PostgreSQL an advisory lock. Writers queue instead of failing on each other's rows
+        (or deadlocking on entities); what an article is a duplicate of, or which story it joins, is
+        decided against everything committed before. Analysis, the slow part, still runs in parallel."""
+        with self.engine.execution_options(sqlite_immediate=True).begin() as connection:
+            if self.dialect == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
+            yield connection
 
     def known(self, ids: Iterable[str]) -> set[str]:
         ids = list(ids)
@@ -99,8 +116,9 @@ class Store:
         return Article.model_validate(row.record) if row else None
 
     def add(self, records: list[Article]) -> list[Added]:
-        """Store a batch in one transaction: all of it or, on a crash, none of it."""
-        with self.engine.begin() as connection:
+        """Store a batch in one transaction: all of it or, on a crash, none of it. An article another
+        writer stored first (the same id) counts as known."""
+        with self._writing() as connection:
             return [self._add(connection, record) for record in records]
 
     def _add(self, connection: Connection, record: Article) -> Added:
@@ -114,7 +132,7 @@ class Store:
         signature = similarity.signature(record.text)
         duplicate_of, duplicate_similarity = self._near_duplicate(connection, signature, text_hash, record.url)
         keys = similarity.story_keys(record)
-        story_id = self._story(connection, record, keys, duplicate_of)
+        story_id = self._story(connection, record.id, _date(record.published), keys, duplicate_of)
         if previous:
             connection.execute(update(articles).where(articles.c.id == previous.id).values(latest=False))
         connection.execute(articles.insert().values(
@@ -204,15 +222,15 @@ class Store:
             return best, round(best_similarity, 3)
         return None, None
 
-    def _story(self, connection: Connection, record: Article, keys: set[str], duplicate_of: str | None) -> str:
+    def _story(self, connection: Connection, article_id: str, published: date | None, keys: set[str],
+               duplicate_of: str | None) -> str:
         """The story of the most similar article within `STORY_DAYS` sharing enough story keys, or a new story."""
         if duplicate_of:
             return connection.scalar(select(articles.c.story_id).where(articles.c.id == duplicate_of))
         if not keys:
-            return record.id
+            return article_id
         shared = func.count().label("shared")
-        near = story_keys.c.key.in_(sorted(keys))
-        published = _date(record.published)
+        near = story_keys.c.key.in_(sorted(keys)) & (story_keys.c.article_id != article_id)
         if published:
             low, high = date.fromordinal(published.toordinal() - similarity.STORY_DAYS), \
                 date.fromordinal(published.toordinal() + similarity.STORY_DAYS)
@@ -222,21 +240,52 @@ class Store:
         candidates = (select(story_keys.c.article_id, shared).where(near)
                       .group_by(story_keys.c.article_id).having(func.count() >= 2).subquery())
         query = (select(articles.c.story_id, articles.c.story_keys, candidates.c.shared)
-                 .join(candidates, candidates.c.article_id == articles.c.id))
+                 .join(candidates, candidates.c.article_id == articles.c.id).where(articles.c.story_id.is_not(None)))
         best, best_score = None, 0.0
         for row in connection.execute(query.order_by(candidates.c.shared.desc()).limit(50)):
             score = row.shared / (len(keys) + row.story_keys - row.shared)
             if score > best_score:
                 best, best_score = row.story_id, score
-        return best if best and best_score >= similarity.STORY_SIMILARITY else record.id
+        return best if best and best_score >= similarity.STORY_SIMILARITY else article_id
+
+    def rebuild_stories(self) -> tuple[int, int]:
+        """Assign every article its story again, in a canonical order (originals before their copies, then by
+        publication date and id), so the stories of a store do not depend on the order its articles arrived
+        in (split inputs ingested at once, or in another order). Returns (articles, stories)."""
+        with self._writing() as connection:
+            order = connection.execute(select(articles.c.id, articles.c.published, articles.c.duplicate_of).order_by(
+                articles.c.duplicate_of.is_not(None), articles.c.published.asc().nulls_first(), articles.c.id)).all()
+            keys: dict[str, set[str]] = {}
+            for key, article_id in connection.execute(select(story_keys.c.key, story_keys.c.article_id)):
+                keys.setdefault(article_id, set()).add(key)
+            connection.execute(update(articles).values(story_id=None))
+            assigned: dict[str, str] = {}
+            for row in order:
+                assigned[row.id] = self._story(connection, row.id, row.published, keys.get(row.id, set()), row.duplicate_of)
+                connection.execute(update(articles).where(articles.c.id == row.id).values(story_id=assigned[row.id]))
+            named: dict[str, str] = {}  # a story is named after its earliest article, whichever copy was the original
+            for row in sorted(order, key=lambda row: (row.published is not None, row.published or date.min, row.id)):
+                named.setdefault(assigned[row.id], row.id)
+            for story_id, name in named.items():
+                if story_id != name:
+                    connection.execute(update(articles).where(articles.c.story_id == story_id).values(story_id=name))
+            return len(order), len(named)
 
 
 def _sqlite_pragmas(connection, _record) -> None:
+    connection.isolation_level = None  # SQLAlchemy, not the driver, begins transactions (_sqlite_begin)
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the ingest, a crash never corrupts
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    """SQLAlchemy's recipe for pysqlite: emit BEGIN ourselves, so DDL is transactional too and a
+    writing transaction can ask for the write lock up front."""
+    immediate = connection.get_execution_options().get("sqlite_immediate")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _event_row(article_id: str, position: int, event_: Event) -> dict:
