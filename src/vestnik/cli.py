@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from vestnik import __version__
 from vestnik.analysis import entity_model_path, model_architecture
-from vestnik.config import DEFAULT_DATABASE, Settings, default_database
+from vestnik.config import DEFAULT_DATABASE, Settings, default_database, default_slavicner
 from vestnik.pipeline import analyze_paths
 from vestnik.record import Article, json_schema
 from vestnik.stages.ingest import InputError
@@ -114,6 +114,8 @@ def _parser() -> argparse.ArgumentParser:
     _model_argument(serve)
     stories = commands.add_parser("stories", help="stories (articles about the same event) with their article counts")
     stories.add_argument("--limit", type=int, default=20)
+    stories.add_argument("--rebuild", action="store_true", help="first assign every article its story again in a "
+                         "canonical order, so stories do not depend on the order the articles were ingested in")
     _period_arguments(stories)
     _store_argument(stories, formats=True)
 
@@ -143,8 +145,7 @@ def _parser() -> argparse.ArgumentParser:
     eval_events = evaluate.add_parser("events", help="events against the hand-annotated SlavicNER dev articles")
     eval_events.add_argument("--gold", type=Path, default=Path(__file__).resolve().parents[2] / "eval" / "events-dev.jsonl",
                              help="annotation file (default: eval/events-dev.jsonl of the checkout)")
-    eval_events.add_argument("--data", type=Path, default=Path(os.environ.get("VESTNIK_DATA", "../shared/data/slavicner")),
-                             help="SlavicNER directory with the articles in raw/ (default ../shared/data/slavicner)")
+    _slavicner_argument(eval_events)
     eval_events.add_argument("--errors", action="store_true", help="also list every missed and spurious event")
     _model_argument(eval_events)
     eval_quotes = evaluate.add_parser("quotes", help="quotations against the annotated dev articles")
@@ -152,6 +153,14 @@ def _parser() -> argparse.ArgumentParser:
                              help="directory of gold JSON files with the articles in raw/ (default ../shared/gold/quotes-dev)")
     _model_argument(eval_quotes)
     eval_quotes.add_argument("--errors", action="store_true", help="also list every miss, spurious quote and wrong speaker")
+    eval_gate = evaluate.add_parser("gate", help="the three evaluations against the pinned floors of eval/baseline.json")
+    _slavicner_argument(eval_gate)
+    eval_gate.add_argument("--quotes-gold", type=Path, default=Path("../shared/gold/quotes-dev"),
+                           help="quotation gold directory (default ../shared/gold/quotes-dev)")
+    eval_gate.add_argument("--baseline", type=Path, default=Path(__file__).resolve().parents[2] / "eval" / "baseline.json",
+                           help="the pinned figures (default: eval/baseline.json of the checkout)")
+    eval_gate.add_argument("--update", action="store_true",
+                           help="when nothing fell, write the measured figures as the new floors")
     return parser
 
 
@@ -214,9 +223,13 @@ def _export_analysed(args: argparse.Namespace) -> int:
     return EXIT_SOME_FAILED if failures.count else EXIT_OK
 
 
+def _slavicner_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", type=Path, default=default_slavicner(),
+                        help="SlavicNER directory (default: VESTNIK_DATA, else ../shared/data/slavicner)")
+
+
 def _data_arguments(parser: argparse.ArgumentParser, default_split: str) -> None:
-    parser.add_argument("--data", type=Path, default=Path(os.environ.get("VESTNIK_DATA", "../shared/data/slavicner")),
-                        help="SlavicNER directory (default ../shared/data/slavicner or VESTNIK_DATA)")
+    _slavicner_argument(parser)
     parser.add_argument("--split", default=default_split,
                         help="train, dev, all, topic:NAME or no-topic:NAME (held-out topic: train on "
                              "no-topic:nord_stream, score on topic:nord_stream)")
@@ -238,25 +251,21 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    return {"ner": _eval_ner, "quotes": _eval_quotes, "events": _eval_events}[args.what](args)
+    handler = {"ner": _eval_ner, "quotes": _eval_quotes, "events": _eval_events, "gate": _eval_gate}[args.what]
+    try:
+        return handler(args)
+    except ValueError as error:
+        print(f"vestnik: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except InputError as error:
+        print(f"vestnik: {error}", file=sys.stderr)
+        return EXIT_SOME_FAILED
 
 
 def _eval_events(args: argparse.Namespace) -> int:
-    from vestnik.events.evaluate import load_annotations, score
+    from vestnik.evaluation import score_events
 
-    if not args.gold.is_file() or not (args.data / "raw").is_dir():
-        print(f"vestnik: need the annotations ({args.gold}) and SlavicNER ({args.data}/raw); give them with --gold and --data",
-              file=sys.stderr)
-        return EXIT_USAGE
-    annotations = load_annotations(args.gold)
-    paths = [str(args.data / "raw" / document) for document in annotations]
-    records = {}
-    for document, result in zip(annotations, analyze_paths(paths, Settings(model=args.model)), strict=True):
-        if isinstance(result, InputError):
-            print(f"vestnik: {result}", file=sys.stderr)
-            return EXIT_SOME_FAILED
-        records[document] = result
-    result = score(records, annotations)
+    result = score_events(args.gold, args.data, args.model)
     _report(f"events: scored on {result.documents} articles of {args.gold.name} ({sum(result.gold.values())} gold events, "
             f"{sum(result.predicted.values())} predicted); a match needs type, actor and date",
             result.table(), result.errors if args.errors else None)
@@ -275,52 +284,44 @@ def _report(heading: str, table: str, errors: list[tuple] | None) -> None:
 
 
 def _eval_quotes(args: argparse.Namespace) -> int:
-    from vestnik.quotes.evaluate import QuoteScore, load_gold
+    from vestnik.evaluation import score_quotes
 
-    gold = load_gold(args.gold)
-    if not gold:
-        print(f"vestnik: no gold quote files (*.json) in {args.gold}; give the directory with --gold", file=sys.stderr)
-        return EXIT_USAGE
-    score = QuoteScore()
-    paths = [str(args.gold / "raw" / name) for name in gold]
-    for result in analyze_paths(paths, Settings(model=args.model)):
-        if isinstance(result, InputError):
-            print(f"vestnik: {result}", file=sys.stderr)
-            return EXIT_SOME_FAILED
-        name = Path(result.source).name
-        score.add(name, [quote.model_dump() for quote in result.quotes], gold[name])
+    score = score_quotes(args.gold, args.model)
     _report(f"quotes: scored on {score.documents} articles of {args.gold} ({score.gold} gold quotes, {score.predicted} predicted)",
             score.table(), score.errors if args.errors else None)
     return EXIT_OK
 
 
 def _eval_ner(args: argparse.Namespace) -> int:
-    from vestnik.analysis import build_nlp
-    from vestnik.entities.corpus import read_split, select
-    from vestnik.entities.evaluate import evaluate
+    from vestnik.evaluation import score_entities
 
-    if not (args.data / "raw").is_dir():
-        print(f"vestnik: {args.data} is not a SlavicNER directory (no raw/ in it); give it with --data", file=sys.stderr)
-        return EXIT_USAGE
-    documents = list(read_split(args.data, args.split, (args.lang,)))
-    if not documents:
-        print(f"vestnik: no {args.lang} documents in split {args.split!r} of {args.data}", file=sys.stderr)
-        return EXIT_USAGE
-    model = entity_model_path(args.model)
-    trained_on = json.loads((model / "training.json").read_text(encoding="utf-8"))
-    seen = set(select(args.data, trained_on["split"], tuple(trained_on["langs"]))) & {d.path for d in documents}
-    try:
-        report = evaluate(build_nlp(model), documents, [name for name in args.without.split(",") if name])
-    except ValueError as error:
-        print(f"vestnik: --without: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    print(f"entities: model {args.model} ({model_architecture(model)}, trained on {trained_on['split']} "
-          f"{','.join(trained_on['langs'])}), "
-          f"{'without ' + args.without + ', ' if args.without else ''}scored on {args.split} {args.lang}: {report.documents} documents")
-    if seen:
-        print(f"warning: the model was trained on {len(seen)} of these documents; the figures are not a test")
+    run = score_entities(args.data, args.split, args.lang, args.model, args.without)
+    trained_on = run.trained_on
+    print(f"entities: model {args.model} ({model_architecture(entity_model_path(args.model))}, trained on "
+          f"{trained_on['split']} {','.join(trained_on['langs'])}), "
+          f"{'without ' + args.without + ', ' if args.without else ''}scored on {args.split} {args.lang}: "
+          f"{run.report.documents} documents")
+    if run.seen:
+        print(f"warning: the model was trained on {run.seen} of these documents; the figures are not a test")
     print()
-    print(report.table())
+    print(run.report.table())
+    return EXIT_OK
+
+
+def _eval_gate(args: argparse.Namespace) -> int:
+    from vestnik.evaluation import compare, gate_figures, read_baseline, write_baseline
+
+    measured = gate_figures(args.data, args.quotes_gold)
+    table, fallen = compare(measured, read_baseline(args.baseline))
+    print(f"evaluation gate: the default model's figures against {args.baseline}")
+    print()
+    print(table)
+    if fallen:
+        print(f"\nvestnik: below the floor: {'; '.join(fallen)}", file=sys.stderr)
+        return EXIT_SOME_FAILED
+    if args.update:
+        write_baseline(measured, args.baseline)
+        print(f"\nwrote the measured figures to {args.baseline}")
     return EXIT_OK
 
 
@@ -362,8 +363,7 @@ class FailureReport:
 
 def _write(records: Iterable[Article], fmt: str, out: TextIO) -> None:
     if fmt == "text":
-        for record in records:
-            out.write(digest(record) + "\n")
+        out.writelines(digest(record) + "\n" for record in records)
         return
     first: Article | None = None
     for count, record in enumerate(records):

@@ -53,6 +53,10 @@ class Report:
     link_right: Counter = field(default_factory=Counter)
     link_total: Counter = field(default_factory=Counter)
 
+    def figures(self) -> dict[str, float]:
+        """The headline figures the evaluation gate pins: mention and document F1 over all labels."""
+        return {"mention F1": self.mentions.prf()[2], "doc F1": self.document_forms.prf()[2]}
+
     def table(self) -> str:
         rows = ["| label | mention P | mention R | mention F1 | doc F1 (strict) | base form acc | linking acc | gold mentions |",
                 "|---|---|---|---|---|---|---|---|"]

@@ -41,6 +41,12 @@ class EventScore:
                 self.errors += [(document, "spurious", _describe(event)) for i, event in enumerate(predicted)
                                 if i not in found_predicted]
 
+    def figures(self) -> dict[str, float]:
+        """The headline figures the evaluation gate pins: F1 at each matching level, over all types."""
+        total_gold, total_predicted = sum(self.gold.values()), sum(self.predicted.values())
+        return {f"F1 {level}": _prf(sum(self.true_positives[level].values()), total_gold, total_predicted)[2]
+                for level in LEVELS}
+
     def table(self) -> str:
         lines = ["| type | gold | predicted | P | R | F1 | F1 type only | F1 type+actor |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
         types = sorted(set(self.gold) | set(self.predicted))

@@ -85,14 +85,28 @@ class QuoteScore:
             if i not in used_p:
                 self.errors.append((doc, "spurious", p["type"], p["content"][:80], (p.get("cue") or {}).get("text")))
 
+    def rates(self) -> dict[str, float]:
+        """Detection and end-to-end precision, recall and F1, and speaker accuracy on matched quotes."""
+        def prf(right: int) -> tuple[float, float, float]:
+            precision = right / self.predicted if self.predicted else 0.0
+            recall = right / self.gold if self.gold else 0.0
+            return precision, recall, 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+        (precision, recall, f1), (e2e_p, e2e_r, e2e_f) = prf(self.matched), prf(self.speaker_right)
+        return {"detection P": precision, "detection R": recall, "detection F1": f1,
+                "end-to-end P": e2e_p, "end-to-end R": e2e_r, "end-to-end F1": e2e_f,
+                "speaker accuracy": self.speaker_right / self.matched if self.matched else 0.0}
+
+    def figures(self) -> dict[str, float]:
+        """The headline figures the evaluation gate pins."""
+        rates = self.rates()
+        return {name: rates[name] for name in ("detection F1", "end-to-end F1", "speaker accuracy")}
+
     def table(self) -> str:
-        precision = self.matched / self.predicted if self.predicted else 0.0
-        recall = self.matched / self.gold if self.gold else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        e2e_p = self.speaker_right / self.predicted if self.predicted else 0.0
-        e2e_r = self.speaker_right / self.gold if self.gold else 0.0
-        e2e_f = 2 * e2e_p * e2e_r / (e2e_p + e2e_r) if e2e_p + e2e_r else 0.0
-        speaker_accuracy = self.speaker_right / self.matched if self.matched else 0.0
+        r = self.rates()
+        precision, recall, f1 = r["detection P"], r["detection R"], r["detection F1"]
+        e2e_p, e2e_r, e2e_f = r["end-to-end P"], r["end-to-end R"], r["end-to-end F1"]
+        speaker_accuracy = r["speaker accuracy"]
         rows = ["| measure | precision | recall | F1 |", "|---|---|---|---|",
                 f"| detection | {precision:.3f} | {recall:.3f} | {f1:.3f} |",
                 f"| end to end (matched and speaker right) | {e2e_p:.3f} | {e2e_r:.3f} | {e2e_f:.3f} |",
