@@ -1,9 +1,12 @@
 """The command's contract: output shapes, exit codes, failures named, the rest still written."""
 
 import json
+import os
+import re
 import shutil
 
 from conftest import EXAMPLE, run_vestnik
+
 from vestnik.record import committed_json_schema, json_schema
 
 
@@ -34,6 +37,23 @@ def test_directory_with_one_bad_file_analyses_the_rest_and_exits_1(tmp_path):
     assert "ignored.png" not in run.stderr + run.stdout
     sources = [r["source"] for r in run.records()]
     assert sources == [str(tmp_path / "good.txt"), str(nested / "also-good.html")]
+
+
+def test_a_directory_that_cannot_be_read_is_named_and_the_rest_analysed(tmp_path):
+    """Made unreadable by a path longer than PATH_MAX, which stops root too (a chmod 000 would not)."""
+    shutil.copy(EXAMPLE, tmp_path / "good.txt")
+    descriptor = os.open(tmp_path, os.O_RDONLY)
+    for level in range(17):  # 17 names of 250 characters: past 4,096
+        name = f"{level:02d}" + "d" * 248
+        os.mkdir(name, dir_fd=descriptor)
+        deeper = os.open(name, os.O_RDONLY, dir_fd=descriptor)
+        os.close(descriptor)
+        descriptor = deeper
+    os.close(descriptor)
+    run = run_vestnik("analyze", tmp_path, "--published", "2022-01-09")
+    assert run.code == 1
+    assert re.search(r"d{248}: cannot read directory: File name too long", run.stderr), run.stderr
+    assert [r["source"] for r in run.records()] == [str(tmp_path / "good.txt")]
 
 
 def test_a_text_over_the_analysis_limit_is_refused_and_the_rest_analysed(tmp_path):
@@ -88,3 +108,18 @@ def test_worker_processes_give_the_same_records_in_the_same_order(tmp_path):
     assert one.code == two.code == 1
     assert f"{tmp_path / 'bad.txt'}: empty file" in two.stderr
     assert one.stdout == two.stdout and len(two.records()) == 3
+
+
+def test_a_language_the_stages_are_not_made_for_gets_no_junk_entities_and_says_so(tmp_path):
+    english = ("Deputy Foreign Minister Sergei Ryabkov said on Sunday that Russia would make no concessions "
+               "at the talks in Geneva. \"We will not give in to pressure,\" he told reporters.")
+    (tmp_path / "en.txt").write_text(english, encoding="utf-8")
+    (tmp_path / "ru.txt").write_text("Заместитель министра иностранных дел Сергей Рябков заявил в воскресенье, "
+                                     "что Россия не пойдет на уступки на переговорах в Женеве.", encoding="utf-8")
+    english_record, russian_record = run_vestnik("analyze", tmp_path).records()
+    assert english_record["language"] == "en" and english_record["stages"] == ["sentences", "dates"]
+    assert english_record["entities"] == english_record["quotes"] == english_record["events"] == []
+    assert russian_record["stages"] == ["sentences", "dates", "entities"]  # the recogniser is trained on Russian too
+    assert {entity["text"] for entity in russian_record["entities"]} >= {"Сергей Рябков", "Россия"}
+    digest = run_vestnik("analyze", tmp_path / "en.txt", "--format", "text")
+    assert "not analysed for language en: entities, quotes, events" in digest.stdout

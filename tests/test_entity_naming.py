@@ -107,3 +107,19 @@ def test_quoted_names_the_recogniser_missed_become_products_or_organisations():
     assert found.get("Зелено бъдеще") == "ORG"
     assert found.get("Труд") == "PRO"
     assert not any("Няма да спрем" in name for name in found)  # a sentence in quotation marks is a quote
+
+
+def test_a_name_is_cut_at_a_bracket_it_does_not_close():
+    from spacy.tokens import Span
+
+    from vestnik.analysis import blank_nlp
+
+    nlp = blank_nlp()
+    nlp.add_pipe("vestnik_entity_boundaries")
+    doc = nlp.make_doc("Според Организацията на обединените нации (ООН) и Европейския съюз ( ЕС ) войната (ужасна) е факт.")
+    words = [token.text for token in doc]
+    un, eu = words.index("Организацията"), words.index("Европейския")
+    doc.ents = [Span(doc, un, words.index("ООН") + 1, label="ORG"),  # runs into "(" and stops before ")"
+                Span(doc, eu, words.index("ЕС"), label="ORG")]  # ends on "("
+    names = [(span.text, span.label_) for span in nlp.get_pipe("vestnik_entity_boundaries")(doc).ents]
+    assert names == [("Организацията на обединените нации", "ORG"), ("ООН", "ORG"), ("Европейския съюз", "ORG")]

@@ -15,13 +15,19 @@ from itertools import count
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
-
 from conftest import EXAMPLE, ROOT, run_vestnik
 from postgres_server import postgres_server
+from sqlalchemy import func, select, text
+
 from vestnik.record import Article
 from vestnik.store.database import Store, StoreError
-from vestnik.store.search import entity_profile, find_entities, search, stories, who_said
+from vestnik.store.search import (
+    entity_profile,
+    find_entities,
+    search,
+    stories,
+    who_said,
+)
 from vestnik.store.tables import articles, mentions, metadata, quotes
 
 SLAVICNER_BG = sorted((ROOT.parent / "shared" / "data" / "slavicner" / "raw" / "nord_stream" / "bg").glob("*.txt"))
@@ -77,10 +83,11 @@ def test_example_round_trip(db):
 
 
 def test_reingest_is_idempotent(db):
-    ingest(db, EXAMPLE, "--published", "2022-01-09")
+    first = ingest(db, EXAMPLE, EXAMPLE, "--published", "2022-01-09")
+    assert "stored 1 articles" in first.stderr and "0 already stored; 1 repeated in this run" in first.stderr
     before = row_counts(db)
     again = ingest(db, EXAMPLE, "--published", "2022-01-09")
-    assert "stored 0 articles" in again.stderr and "1 already stored" in again.stderr
+    assert "stored 0 articles" in again.stderr and "1 already stored; 0 repeated" in again.stderr
     assert row_counts(db) == before
 
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import pytest
-from fastapi.testclient import TestClient
+import threading
 
-from vestnik.analysis import build_nlp
-from vestnik.store.database import Store
-from vestnik.web.app import WebSettings, create_app
+import pytest
+from conftest import EXAMPLE
+from fastapi.testclient import TestClient
 from web_store import build_store
 
+from vestnik.store.database import Store
+from vestnik.web.app import WebSettings, create_app
+from vestnik.web.workers import AnalysisPool, PoolSettings
+
 EXAMPLE_ID = "652bee7b06541adfceececf0b4accb1f"
+EXAMPLE_TEXT = EXAMPLE.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -19,13 +23,16 @@ def store(tmp_path_factory) -> Store:
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    return build_nlp()
+def pool():
+    """One worker process for the module's apps (each would otherwise start its own)."""
+    workers = AnalysisPool("default")
+    yield workers
+    workers.close()
 
 
 @pytest.fixture(scope="module")
-def client(store, nlp) -> TestClient:
-    return TestClient(create_app(store, WebSettings(max_body=50_000), nlp), raise_server_exceptions=False)
+def client(store, pool) -> TestClient:
+    return TestClient(create_app(store, WebSettings(max_body=50_000), pool), raise_server_exceptions=False)
 
 
 def test_search_and_article(client):
@@ -62,13 +69,16 @@ def test_errors_are_json_messages(client):
     response = client.get("/api/entities/nope")
     assert response.status_code == 404 and set(response.json()) == {"error"}
     assert client.get("/entities/nope", headers={"accept": "text/html"}).status_code == 404
+    for query in ("*", '"'):  # the page answers a query as the API does, with the message in the page
+        api, page = client.get("/api/articles", params={"q": query}), client.get("/", params={"q": query})
+        assert api.status_code == page.status_code == 400 and "no words to search for" in page.text
 
 
-def test_hostile_parameters_get_4xx_never_500(store, nlp, client):
+def test_hostile_parameters_get_4xx_never_500(store, pool, client):
     for path in ("/api/articles", "/api/quotes", "/api/events"):
         response = client.get(path, params={"offset": 2**63})
         assert response.status_code == 422 and "offset" in response.json()["error"], path
-    keyed = TestClient(create_app(store, WebSettings(api_key="s3cret"), nlp), raise_server_exceptions=False)
+    keyed = TestClient(create_app(store, WebSettings(api_key="s3cret"), pool), raise_server_exceptions=False)
     response = keyed.post("/api/articles", json={"text": "Тест."}, headers={"X-API-Key": "ключ".encode()})
     assert response.status_code == 401
     response = client.post("/api/analyze", content='{"text": "Рябков \\ud800 каза."}', headers={"content-type": "application/json"})
@@ -86,8 +96,8 @@ def test_body_limit(client):
     assert response.status_code == 413
 
 
-def test_a_text_over_the_analysis_limit_is_a_json_422(store, nlp):
-    client = TestClient(create_app(store, WebSettings(max_chars=1_000), nlp), raise_server_exceptions=False)
+def test_a_text_over_the_analysis_limit_is_a_json_422(store, pool):
+    client = TestClient(create_app(store, WebSettings(max_chars=1_000), pool), raise_server_exceptions=False)
     response = client.post("/api/analyze", json={"text": "Рябков каза, че това е дълъг текст. " * 40})
     assert response.status_code == 422 and "over the analysis limit of 1,000" in response.json()["error"]
 
@@ -120,10 +130,10 @@ def test_analyze_does_not_store(client, store):
     assert client.post("/api/analyze", json={"text": "   "}).status_code == 422
 
 
-def test_storing_needs_a_configured_key(store, nlp):
-    closed = TestClient(create_app(store, WebSettings(), nlp))
+def test_storing_needs_a_configured_key(store, pool):
+    closed = TestClient(create_app(store, WebSettings(), pool))
     assert closed.post("/api/articles", json={"text": "Тест."}).status_code == 403
-    opened = TestClient(create_app(store, WebSettings(api_key="s3cret"), nlp))
+    opened = TestClient(create_app(store, WebSettings(api_key="s3cret"), pool))
     assert opened.post("/api/articles", json={"text": "Тест."}, headers={"X-API-Key": "wrong"}).status_code == 401
     response = opened.post("/api/articles", json={"text": "Зам.-министърът Сергей Рябков пристигна в Женева.",
                                                   "published": "2022-01-10"}, headers={"X-API-Key": "s3cret"})
@@ -154,3 +164,37 @@ def test_pages(client):
     assert "<svg" in client.get("/entities/PER-Sergei-Ryabkov").text
     page = client.post("/analyze", data={"text": "Рябков заяви, че преговорите в Женева ще са трудни.", "published": "2022-01-09"})
     assert page.status_code == 200 and 'data-speaker="Рябков"' in page.text and "not stored" in page.text
+
+
+def test_analyses_beyond_the_workers_and_the_queue_get_503_with_retry_after(store):
+    pool = AnalysisPool("fast", PoolSettings(workers=1, queue=0))
+    try:
+        with TestClient(create_app(store, WebSettings(), pool), raise_server_exceptions=False) as client:
+            assert client.post("/api/analyze", json={"text": EXAMPLE_TEXT}).status_code == 200  # the worker is up
+            answers: list = []
+
+            def post():
+                answers.append(client.post("/api/analyze", json={"text": EXAMPLE_TEXT * 25}))
+            threads = [threading.Thread(target=post) for _ in range(3)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        statuses = sorted(answer.status_code for answer in answers)
+        assert statuses[0] == 200 and statuses[-1] == 503, statuses
+        for busy in (answer for answer in answers if answer.status_code == 503):
+            assert int(busy.headers["retry-after"]) >= 1 and "try again in" in busy.json()["error"]
+    finally:
+        pool.close()
+
+
+def test_an_analysis_past_the_time_limit_is_stopped_and_the_next_one_runs(store):
+    pool = AnalysisPool("fast", PoolSettings(timeout=0.5))
+    try:
+        client = TestClient(create_app(store, WebSettings(), pool), raise_server_exceptions=False)
+        slow = client.post("/api/analyze", json={"text": EXAMPLE_TEXT * 30})
+        assert slow.status_code == 503 and "did not finish within 0.5 s" in slow.json()["error"]
+        quick = client.post("/api/analyze", json={"text": "Рябков каза, че няма да има отстъпки."})
+        assert quick.status_code == 200, quick.text
+    finally:
+        pool.close()

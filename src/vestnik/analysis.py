@@ -5,7 +5,8 @@ under a `vestnik_*` name, and `pipeline_names` below is the one place that says 
 and in what order (the recogniser depends on the entity model's architecture). Results that spaCy has no slot for live in `Doc._` extensions:
 `doc._.published` (input, a `date` or None), `doc._.language` (input, the article's ISO
 code or None), `doc._.sentences`, `doc._.dates`,
-`doc._.entities`, `doc._.quotes` and `doc._.events` (outputs).
+`doc._.entities`, `doc._.quotes` and `doc._.events` (outputs), `doc._.stages` (which stages ran:
+`analyse_docs` runs only those written or trained for the article's language).
 
 Tokenisation is spaCy's Bulgarian tokenizer, which already keeps abbreviations such
 as "Зам.-министърът", "гр.", "проф.", "д-р", "т.е." whole; the sentence component
@@ -14,18 +15,27 @@ as "Зам.-министърът", "гр.", "проф.", "д-р", "т.е." whole
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
-from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
+from spacy.util import (
+    compile_infix_regex,
+    compile_prefix_regex,
+    compile_suffix_regex,
+    registry,
+)
 
 from vestnik.entities import component as _entities  # noqa: F401  (registers vestnik_entities)
-from vestnik.entities.encoder_ner import ENCODER_DIR  # (the module registers vestnik_encoder_ner)
+from vestnik.entities.encoder_ner import (
+    ENCODER_DIR,  # (the module registers vestnik_encoder_ner)
+)
 from vestnik.events import detect as _events  # noqa: F401  (registers vestnik_events)
 from vestnik.quotes import extract as _quotes  # noqa: F401  (registers vestnik_quotes)
+from vestnik.record import STAGES
 from vestnik.stages import sentences as _sentences  # noqa: F401  (registers vestnik_sentences)
 from vestnik.stages.dates import find_dates
 
@@ -39,6 +49,41 @@ def pipeline_names(architecture: str) -> list[str]:
     """The components of the analysis pipeline, in order, for an entity model of `architecture`."""
     return ["vestnik_sentences", "vestnik_dates", *RECOGNISERS[architecture], *ENTITY_RULES, "vestnik_entities",
             "vestnik_quotes", "vestnik_events"]
+
+
+RULE_LANGUAGES = {"quotes": ("bg",), "events": ("bg",)}
+"""Stages written for Bulgarian (cue, trigger and title lexicons): on another language they read junk.
+The entity stage runs for the languages its model was trained on; sentences and dates for every one."""
+
+
+def component_stage(name: str) -> str:
+    """The record's stage (`record.STAGES`) that the component `name` belongs to."""
+    if name in {*ENTITY_RULES, "vestnik_entities", *(n for names in RECOGNISERS.values() for n in names)}:
+        return "entities"
+    return name.removeprefix("vestnik_")
+
+
+def stages_for(nlp: Language, language: str | None) -> tuple[str, ...]:
+    """The stages that run on an article in `language` (None: not said, every stage). Quotes and events
+    read the entities, so they run only where the entities do."""
+    limits = nlp.meta.get("vestnik_stage_languages", {})
+    stages = [stage for stage in STAGES if language is None or language in limits.get(stage, (language,))]
+    return tuple(stage for stage in stages if "entities" in stages or stage not in ("quotes", "events"))
+
+
+def analyse_docs(nlp: Language, docs: list[Doc]) -> list[Doc]:
+    """The docs through the pipeline, in order, each through the stages for its `doc._.language`
+    (recorded in `doc._.stages`)."""
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for index, doc in enumerate(docs):
+        groups.setdefault(stages_for(nlp, doc._.language), []).append(index)
+    analysed: list[Doc] = list(docs)
+    for stages, indices in groups.items():
+        with nlp.select_pipes(enable=[name for name in nlp.pipe_names if component_stage(name) in stages]):
+            for index, doc in zip(indices, nlp.pipe([docs[index] for index in indices])):
+                doc._.stages = stages
+                analysed[index] = doc
+    return analysed
 
 
 def entity_components(nlp: Language) -> list[str]:
@@ -74,6 +119,7 @@ GLUED_INFIXES = [r"(?<=[^\W\d_])\.(?=[А-ЯA-Z\"„“«])", r"(?<=\w)/(?=\w)"]
 Doc.set_extension("published", default=None, force=True)
 Doc.set_extension("language", default=None, force=True)
 Doc.set_extension("dates", default=None, force=True)
+Doc.set_extension("stages", default=STAGES, force=True)
 
 
 @Language.component("vestnik_dates")
@@ -125,4 +171,6 @@ def build_nlp(model: str | Path = "default", threads: int = 0) -> Language:
         nlp.add_pipe(name, before=later[0] if later else None, config=config)
     if nlp.pipe_names != names:
         raise ValueError(f"{path}: its recogniser has components {nlp.pipe_names}, expected {names}")
+    trained_on = json.loads((path / "training.json").read_text(encoding="utf-8")).get("langs", ["bg"])
+    nlp.meta["vestnik_stage_languages"] = {"entities": tuple(trained_on), **RULE_LANGUAGES}
     return nlp

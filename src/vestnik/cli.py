@@ -17,9 +17,14 @@ from tqdm import tqdm
 
 from vestnik import __version__
 from vestnik.analysis import entity_model_path, model_architecture
-from vestnik.config import DEFAULT_DATABASE, Settings, default_database, default_slavicner
+from vestnik.config import (
+    DEFAULT_DATABASE,
+    Settings,
+    default_database,
+    default_slavicner,
+)
 from vestnik.pipeline import analyze_paths
-from vestnik.record import Article, json_schema
+from vestnik.record import STAGES, Article, json_schema
 from vestnik.stages.ingest import InputError
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -110,6 +115,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--api-key", help="enables POST /api/articles for requests with this X-API-Key "
                                          "(default: VESTNIK_API_KEY; without one, storing over HTTP is off)")
     serve.add_argument("--max-body", type=int, metavar="BYTES", help="largest request body (default 2 MiB)")
+    serve.add_argument("--analysis-workers", type=int, default=1, metavar="N",
+                       help="articles analysed at once for POST /api/analyze and the paste form (default 1; "
+                            "up to 4 more wait, the rest get 503 with Retry-After)")
     serve.add_argument("--db", metavar="URL", help="the store (default: VESTNIK_DB, else the embedded one)")
     _model_argument(serve)
     stories = commands.add_parser("stories", help="stories (articles about the same event) with their article counts")
@@ -195,10 +203,12 @@ def _store_command(args: argparse.Namespace) -> int:
             return EXIT_SOME_FAILED if commands.ingest(args.paths, store, settings) else EXIT_OK
         if args.command == "serve":
             from vestnik.web.app import DEFAULT_MAX_BODY, WebSettings, serve
+            from vestnik.web.workers import PoolSettings
 
             serve(store, args.host, args.port, WebSettings(max_body=args.max_body or DEFAULT_MAX_BODY,
                                                            api_key=args.api_key or os.environ.get("VESTNIK_API_KEY"),
-                                                           model=args.model))
+                                                           model=args.model,
+                                                           analysis=PoolSettings(workers=args.analysis_workers)))
             return EXIT_OK
         if args.command == "export":
             with (open(args.output, "w", encoding="utf-8") if args.output else nullcontext(sys.stdout)) as out:
@@ -388,6 +398,8 @@ def digest(record: Article) -> str:
     lines = [f"# {heading}",
              f"source {record.source} · language {record.language} · published {record.published or 'unknown'} · id {record.id}",
              f"{len(record.paragraphs)} paragraphs, {len(record.sentences)} sentences, {len(record.text.split())} words"]
+    if skipped := [stage for stage in STAGES if stage not in record.stages]:
+        lines.append(f"not analysed for language {record.language}: {', '.join(skipped)}")
     if record.removed:
         lines.append(f"removed {sum(r.count for r in record.removed)} boilerplate lines ({len(record.removed)} distinct):")
         lines += [f"  {r.count}× [{r.reason}] {_short(r.text)}" for r in record.removed]

@@ -21,11 +21,21 @@ from dateutil.parser import isoparse
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from vestnik.analysis import build_nlp
+from vestnik.analysis import analyse_docs, build_nlp
 from vestnik.config import Settings
 from vestnik.events.detect import EventMention
-from vestnik.record import (Article, DateExpression, DistinctEntity, Entity, Event, EventParty, Offsets, Quotation,
-                            RemovedLine, TextSpan)
+from vestnik.record import (
+    Article,
+    DateExpression,
+    DistinctEntity,
+    Entity,
+    Event,
+    EventParty,
+    Offsets,
+    Quotation,
+    RemovedLine,
+    TextSpan,
+)
 from vestnik.stages.clean import CleanText, clean
 from vestnik.stages.feeds import read_sources
 from vestnik.stages.ingest import InputError, RawArticle
@@ -79,7 +89,7 @@ def analyze_raw(items: Iterable[RawArticle | InputError], settings: Settings,
 
 def _analyze_in_processes(items: Iterable[Prepared | InputError], settings: Settings) -> Iterator[Article | InputError]:
     """Batches go to the workers as they are read, at most two per worker in flight, and come back in order."""
-    with ProcessPoolExecutor(settings.processes, initializer=_start_worker,
+    with ProcessPoolExecutor(settings.processes, initializer=start_worker,
                              initargs=(settings.model, settings.threads)) as pool:
         in_flight: deque[Future] = deque()
         for batch in _batches(items, settings.batch_size):
@@ -93,13 +103,24 @@ def _analyze_in_processes(items: Iterable[Prepared | InputError], settings: Sett
 _worker_nlp: Language | None = None
 
 
-def _start_worker(model: str, threads: int) -> None:
+WARM_UP = "София, 10 януари. Министърът на външните работи Иван Петров заяви, че срещата ще е утре."
+
+
+def start_worker(model: str, threads: int) -> None:
+    """A worker process's initializer: its own pipeline, loaded once and run on one short article, so
+    that the first real one is not charged the lazy loading (a second) against its time limit."""
     global _worker_nlp
     _worker_nlp = build_nlp(model, threads)
+    analyze_in_worker([RawArticle(source="warm-up", content=WARM_UP, is_html=False)], Settings())
 
 
 def _worker_analyze(batch: list[Prepared | InputError]) -> list[Article | InputError]:
     return list(_analyze_batch(batch, _worker_nlp))
+
+
+def analyze_in_worker(items: list[RawArticle], settings: Settings) -> list[Article | InputError]:
+    """In a worker process started by `start_worker`: everything from the raw article to its record."""
+    return _worker_analyze(list(prepare(items, settings)))
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:
@@ -164,13 +185,13 @@ def _analyze_batch(batch: list[Prepared | InputError], nlp: Language) -> Iterato
         doc._.published = item.published
         doc._.language = item.language
         docs.append(doc)
-    analysed = iter(nlp.pipe(docs))
+    analysed = iter(analyse_docs(nlp, docs))
     for item in batch:
         yield item if isinstance(item, InputError) else build_record(item, next(analysed))
 
 
 def build_record(item: Prepared, doc: Doc) -> Article:
-    cleaned = item.cleaned
+    cleaned, text = item.cleaned, doc.text  # Doc.text is rebuilt at every access: read it once
     return Article(
         id=article_id(item.raw),
         source=item.raw.source,
@@ -180,6 +201,7 @@ def build_record(item: Prepared, doc: Doc) -> Article:
         author=item.author,
         published=item.published.isoformat() if item.published else None,
         language=item.language,
+        stages=list(doc._.stages),
         text=cleaned.text,
         removed=[RemovedLine(text=r.text, reason=r.reason, count=r.count) for r in cleaned.removed],
         paragraphs=[Offsets(start=start, end=end) for start, end in cleaned.paragraphs],
@@ -189,7 +211,7 @@ def build_record(item: Prepared, doc: Doc) -> Article:
         entities=[Entity.model_validate(mention, from_attributes=True) for mention in doc._.entities or ()],
         distinct_entities=_distinct_entities(doc._.entities or ()),
         quotes=[Quotation.model_validate(quote, from_attributes=True) for quote in doc._.quotes or ()],
-        events=[_event(event, doc.text) for event in doc._.events or ()],
+        events=[_event(event, text) for event in doc._.events or ()],
     )
 
 

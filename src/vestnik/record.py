@@ -132,6 +132,10 @@ class Event(Record):
     quote_index: int | None = Field(description="index into `quotes` when the event is told in a quotation")
 
 
+STAGES = ("sentences", "dates", "entities", "quotes", "events")
+"""The analysis stages, in the order they run."""
+
+
 class Article(Record):
     """One analysed article."""
 
@@ -144,6 +148,9 @@ class Article(Record):
     author: str | None = None
     published: str | None = Field(None, description="publication date, ISO YYYY-MM-DD")
     language: str = Field(description="ISO 639-1 code, or 'und' when undetermined")
+    stages: list[str] = Field(default_factory=lambda: list(STAGES),
+                              description="the analysis stages that ran: entities, quotes and events only for the "
+                                          "languages they are trained or written for")
     text: str = Field(description="the cleaned body: paragraphs separated by a blank line")
     removed: list[RemovedLine]
     paragraphs: list[Offsets]

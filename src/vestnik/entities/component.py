@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from pathlib import Path
 
 from spacy.language import Language
@@ -148,8 +149,32 @@ def repair_boundaries(doc: Doc) -> Doc:
         if end > span.start:
             repaired.append(Span(doc, span.start, end, label=span.label_))
         i += 1
-    doc.ents = repaired
+    doc.ents = [part for span in repaired for part in balanced_parts(span)]
     return doc
+
+
+BRACKETS = {"(": ")", "[": "]", "{": "}"}
+
+
+def balanced_parts(span: Span) -> list[Span]:
+    """A name holds no bracket it does not close: a span that runs into one ("Организацията на
+    обединените нации (ООН", "Европейски съюз (") is cut there, into the name before it and the
+    name after it (the abbreviation), both with the span's label."""
+    open_at: list[int] = []
+    cuts: list[int] = []
+    for token in span:
+        if token.text in BRACKETS:
+            open_at.append(token.i)
+        elif token.text in BRACKETS.values():
+            if open_at and BRACKETS[span.doc[open_at[-1]].text] == token.text:
+                open_at.pop()
+            else:
+                cuts.append(token.i)
+    cuts = sorted([*cuts, *open_at])
+    if not cuts:
+        return [span]
+    bounds = [span.start - 1, *cuts, span.end]
+    return [Span(span.doc, start + 1, end, label=span.label_) for start, end in pairwise(bounds) if end > start + 1]
 
 
 @Language.component("vestnik_consistent_entities")

@@ -162,8 +162,9 @@ class EncoderRecogniser:
     def __call__(self, doc: Doc) -> Doc:
         words = words_of(doc)
         scores = self.tagger.tag_words([spelling(token.text) for token in words])
+        text = doc.text  # built anew on every access: read once, not per word
         line_starts = frozenset(index for index in range(1, len(words))
-                                if "\n" in doc.text[words[index - 1].idx:words[index].idx])
+                                if "\n" in text[words[index - 1].idx:words[index].idx])
         doc.ents = [Span(doc, words[first].i, words[end - 1].i + 1, label=label)
                     for first, end, label in decode(scores, line_starts)]
         return doc

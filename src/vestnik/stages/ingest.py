@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import codecs
 import json
-import sys
+import os
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,8 +68,9 @@ def read_inputs(paths: Iterable[str], settings: Settings) -> Iterator[RawArticle
             continue
         path = Path(given)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
-            if not files:
+            files, unreadable = _walk(path)
+            yield from unreadable
+            if not files and not unreadable:
                 yield InputError(given, "directory holds no .txt, .html, .htm or .jsonl files")
             for file in files:
                 yield from guarded(str(file), lambda f=file: _articles_from_file(f, settings))
@@ -76,6 +78,20 @@ def read_inputs(paths: Iterable[str], settings: Settings) -> Iterator[RawArticle
             yield from guarded(given, lambda: _articles_from_file(path, settings))
         else:
             yield InputError(given, "no such file or directory")
+
+
+def _walk(directory: Path) -> tuple[list[Path], list[InputError]]:
+    """The article files under `directory` in sorted order, and an error for each directory in it that
+    cannot be read (`Path.rglob` passes over those without a word). Symlinked directories are not
+    followed, so a link loop ends."""
+    unreadable: list[InputError] = []
+
+    def report(error: OSError) -> None:
+        unreadable.append(InputError(error.filename or str(directory), f"cannot read directory: {error.strerror or error}"))
+
+    files = [Path(root, name) for root, _, names in os.walk(directory, onerror=report) for name in names
+             if Path(name).suffix.lower() in ARTICLE_SUFFIXES and Path(root, name).is_file()]
+    return sorted(files), sorted(unreadable, key=lambda error: error.source)
 
 
 def guarded(source: str, produce) -> Iterator[RawArticle | InputError]:

@@ -27,6 +27,7 @@ from vestnik.store.database import Added, Store
 class IngestReport:
     stored: int = 0
     known: int = 0  # already in the store: skipped
+    repeated: int = 0  # the same input given again in this run: skipped
     copies: int = 0  # same text as a stored article: stored without analysing again
     duplicates: int = 0  # near-duplicates linked to their original
     versions: int = 0  # new versions of a stored URL
@@ -42,7 +43,8 @@ class IngestReport:
 
     def summary(self) -> str:
         return (f"stored {self.stored} articles ({self.duplicates} near-duplicates or copies, {self.versions} new versions, "
-                f"{self.copies} copies not analysed again); {self.known} already stored; {self.failed} failed")
+                f"{self.copies} copies not analysed again); {self.known} already stored; "
+                f"{self.repeated} repeated in this run; {self.failed} failed")
 
 
 def ingest(paths: Iterable[str], store: Store, settings: Settings, report: IngestReport,
@@ -81,7 +83,8 @@ def _not_stored(items: Iterable[RawArticle | InputError], store: Store, size: in
             if isinstance(item, RawArticle):
                 identifier = article_id(item)
                 if identifier in stored or identifier in seen:
-                    report.known += 1
+                    report.known += identifier in stored
+                    report.repeated += identifier not in stored
                     continue
                 seen.add(identifier)
             yield item

@@ -12,32 +12,47 @@ import hmac
 import json
 import logging
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from contextlib import asynccontextmanager
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from importlib import resources
 from typing import Annotated, Literal
 
 from fastapi import FastAPI, Form, Header, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
-from spacy.language import Language
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vestnik import __version__
-from vestnik.analysis import build_nlp
 from vestnik.config import Settings
 from vestnik.events.plover import plover_events
-from vestnik.pipeline import analyze_raw
 from vestnik.record import Article
 from vestnik.stages.ingest import InputError, RawArticle
 from vestnik.store.database import Store, StoreError
-from vestnik.store.search import (KINDS, entity_profile, find_events, find_quotes, latest_articles, list_entities,
-                                  search, stored_article, stored_records, stories)
-from vestnik.web.render import LABEL_NAMES, highlighted_paragraphs, mentions_chart, web_link
+from vestnik.store.search import (
+    KINDS,
+    entity_profile,
+    find_events,
+    find_quotes,
+    latest_articles,
+    list_entities,
+    search,
+    stored_article,
+    stored_records,
+    stories,
+)
+from vestnik.web.render import (
+    LABEL_NAMES,
+    highlighted_paragraphs,
+    mentions_chart,
+    web_link,
+)
+from vestnik.web.workers import AnalysisPool, Busy, PoolSettings, TooSlow
 
 DEFAULT_MAX_BODY = 2 * 1024 * 1024
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="results to skip (at most a million)")]
@@ -55,6 +70,7 @@ class WebSettings:
     max_chars: int = DEFAULT_MAX_PASTED  # characters of text one request may have analysed
     api_key: str | None = None  # POST /api/articles is disabled without one
     model: str = "default"  # entity model for pasted articles: default, fast or a model directory
+    analysis: PoolSettings = field(default_factory=PoolSettings)  # how many analyse at once, wait, and for how long
 
 
 class ArticleIn(BaseModel):
@@ -65,28 +81,40 @@ class ArticleIn(BaseModel):
     title: str | None = None
 
 
-def create_app(store: Store, settings: WebSettings = WebSettings(), nlp: Language | None = None) -> FastAPI:
+def create_app(store: Store, settings: WebSettings = WebSettings(), pool: AnalysisPool | None = None) -> FastAPI:
+    """The application; analyses go to `pool` (one of its own, stopped with the app, when none is given)."""
+    workers = pool or AnalysisPool(settings.model, settings.analysis)
+    analysis = Settings(max_chars=settings.max_chars)
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        yield
+        if pool is None:
+            workers.close()
+
     app = FastAPIOffline(title="vestnik", version=__version__,  # /docs and /redoc from packaged assets, no CDN
-                         description="Who said what, to whom, when and where — from Bulgarian news.")
+                         description="Who said what, to whom, when and where — from Bulgarian news.", lifespan=lifespan)
     templates = Jinja2Templates(directory=str(resources.files("vestnik.web").joinpath("templates")))
     templates.env.globals.update(label_names=LABEL_NAMES, kinds=KINDS)
     templates.env.filters["web_link"] = web_link
     app.mount("/static", StaticFiles(directory=str(resources.files("vestnik.web").joinpath("static"))), name="static")
     app.add_middleware(BodyLimit, max_body=settings.max_body)
     app.add_middleware(ContentSecurityPolicy)
-    pipeline: dict[str, Language] = {}
 
-    def analyse(item: ArticleIn) -> Article:
+    async def analyse(item: ArticleIn) -> Article:
         content = item.html if item.html else item.text
         if any(isinstance(value, str) and _lone_surrogate(value) for value in item.model_dump().values()):
             raise HTTPException(400, "the request has invalid Unicode (a lone surrogate such as \\ud800)")
         if not content or not content.strip():
             raise HTTPException(422, "give the article as non-empty 'text' or 'html'")
-        if "nlp" not in pipeline:
-            pipeline["nlp"] = nlp or build_nlp(settings.model)
         raw = RawArticle(source="request", content=content, is_html=bool(item.html), url=item.url, title=item.title,
                          published=item.published.isoformat() if item.published else None)
-        [result] = analyze_raw([raw], Settings(max_chars=settings.max_chars), pipeline["nlp"])
+        try:
+            result = await workers.analyse(raw, analysis)
+        except Busy as busy:
+            raise HTTPException(503, str(busy), headers={"Retry-After": str(busy.retry_after)}) from None
+        except TooSlow as slow:
+            raise HTTPException(503, str(slow)) from None
         if isinstance(result, InputError):
             raise HTTPException(422, result.reason)
         return result
@@ -96,7 +124,7 @@ def create_app(store: Store, settings: WebSettings = WebSettings(), nlp: Languag
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException):
-        return _error(request, templates, error.status_code, str(error.detail), html_wanted(request))
+        return _error(request, templates, error.status_code, str(error.detail), html_wanted(request), error.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError):
@@ -132,17 +160,17 @@ def create_app(store: Store, settings: WebSettings = WebSettings(), nlp: Languag
 
     @app.post("/api/articles", tags=["articles"], status_code=201,
               summary="Analyse and store an article (needs the X-API-Key header; off unless a key is configured)")
-    def api_store(item: ArticleIn, x_api_key: Annotated[str | None, Header()] = None) -> dict:
+    async def api_store(item: ArticleIn, x_api_key: Annotated[str | None, Header()] = None) -> dict:
         if not settings.api_key:
             raise HTTPException(403, "storing over HTTP is disabled: start the server with --api-key or VESTNIK_API_KEY")
         if not x_api_key or not hmac.compare_digest(x_api_key.encode("latin-1", "replace"), settings.api_key.encode()):
             raise HTTPException(401, "a valid X-API-Key header is needed to store articles")
-        [added] = store.add([analyse(item)])
+        [added] = await run_in_threadpool(store.add, [await analyse(item)])
         return asdict(added)
 
     @app.post("/api/analyze", tags=["analysis"], summary="The record of a posted article, not stored")
-    def api_analyze(item: ArticleIn) -> dict:
-        return analyse(item).model_dump(by_alias=True)
+    async def api_analyze(item: ArticleIn) -> dict:
+        return (await analyse(item)).model_dump(by_alias=True)
 
     @app.get("/api/entities", tags=["entities"], summary="Entities by name, or the most mentioned")
     def api_entities(q: str | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[dict]:
@@ -209,7 +237,8 @@ def create_app(store: Store, settings: WebSettings = WebSettings(), nlp: Languag
             hits, error = [], str(problem)
         return templates.TemplateResponse(request, "search.html", {
             "q": q, "kind": kind if q.strip() else "articles", "entity": entity, "date_from": date_from,
-            "date_to": date_to, "page": page, "hits": hits[:PAGE_SIZE], "more": len(hits) > PAGE_SIZE, "error": error})
+            "date_to": date_to, "page": page, "hits": hits[:PAGE_SIZE], "more": len(hits) > PAGE_SIZE, "error": error},
+            status_code=400 if error else 200)  # as the API answers the same query
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def page_article(request: Request, article_id: str):
@@ -240,8 +269,8 @@ def create_app(store: Store, settings: WebSettings = WebSettings(), nlp: Languag
         return templates.TemplateResponse(request, "analyze.html", {})
 
     @app.post("/analyze", response_class=HTMLResponse, include_in_schema=False)
-    def page_analyze(request: Request, text: Annotated[str, Form()], published: Annotated[str, Form()] = ""):
-        record = analyse(ArticleIn(text=text, published=_optional_date(published)))
+    async def page_analyze(request: Request, text: Annotated[str, Form()], published: Annotated[str, Form()] = ""):
+        record = await analyse(ArticleIn(text=text, published=_optional_date(published)))
         return _article_page(request, record.model_dump(by_alias=True), None)
 
     return app
@@ -273,10 +302,12 @@ def _optional_date(value: str | None) -> date | None:
         raise HTTPException(422, f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _error(request: Request, templates: Jinja2Templates, status: int, message: str, html: bool) -> Response:
+def _error(request: Request, templates: Jinja2Templates, status: int, message: str, html: bool,
+           headers: dict[str, str] | None = None) -> Response:
     if html and "text/html" in request.headers.get("accept", ""):
-        return templates.TemplateResponse(request, "error.html", {"status": status, "message": message}, status_code=status)
-    return JSONResponse({"error": message}, status_code=status)
+        return templates.TemplateResponse(request, "error.html", {"status": status, "message": message},
+                                          status_code=status, headers=headers)
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
 
 
 class BodyLimit:
