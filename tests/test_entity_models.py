@@ -26,6 +26,11 @@ def test_the_default_model_is_the_encoder_and_fast_the_cnn(encoder_nlp):
     for nlp in (encoder_nlp, fast):
         found = {(e.text, e.label) for e in nlp(TEXT)._.entities}
         assert {("Джо Байдън", "PER"), ("Владимир Путин", "PER"), ("Женева", "LOC")} <= found, found
+        # every component declares what it requires and assigns; spaCy checks each requirement is met before it
+        analysis = nlp.analyze_pipes()
+        assert analysis["problems"] == {name: [] for name in nlp.pipe_names}, analysis["problems"]
+        assert {"doc._.entities", "doc._.distinct_entities", "doc._.people", "doc._.quotes", "doc._.events"} <= set(
+            analysis["attrs"])
 
 
 def test_latin_look_alikes_inside_cyrillic_words_read_as_cyrillic(encoder_nlp):

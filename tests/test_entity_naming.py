@@ -2,7 +2,11 @@
 
 import pytest
 
-from vestnik.entities.component import EntityMention, _share_person_ids
+from collections import Counter
+
+from vestnik.entities.component import _share_person_ids, distinct_entities
+from vestnik.entities.names import display_name
+from vestnik.record import Entity
 from vestnik.entities.corpus import Document, Mention
 from vestnik.entities.kb import KnowledgeBase, local_id, skeleton
 from vestnik.entities.lemma import BaseFormRules, normalise_name
@@ -84,13 +88,24 @@ def test_unknown_entities_get_a_stable_readable_id():
 
 def test_a_surname_shares_the_id_of_the_one_full_name_it_shortens():
     def mention(text, label="PER", entity_id=None):
-        return EntityMention(0, 0, text, label, text, entity_id or local_id(label, text), to_latin(text))
+        return Entity(start=0, end=0, text=text, label=label, lemma=text, id=entity_id or local_id(label, text),
+                      latin=to_latin(text))
     mentions = [mention("Сергей Рябков"), mention("Рябков"), mention("Русия", "LOC", "GPE-Russia"), mention("Шерман")]
     shared = _share_person_ids(mentions)
     assert shared[1].id == shared[0].id == "vn:PER:Sergey-Ryabkov"
     assert shared[3].id == "vn:PER:Sherman"
     two_ivanovs = _share_person_ids([mention("Петър Иванов"), mention("Мария Иванов"), mention("Иванов")])
     assert two_ivanovs[2].id == "vn:PER:Ivanov"
+
+
+def test_an_entity_goes_by_its_most_frequent_full_form():
+    assert display_name(Counter({"Рябков": 5, "Сергей Рябков": 1})) == "Сергей Рябков"  # a shortening is not full
+    assert display_name(Counter({"Русия": 3, "руската държава": 1})) == "Русия"  # the longest is not the name
+    assert display_name(Counter({"САЩ": 1, "Съединени щати": 1})) == "Съединени щати"  # a tie: more words
+    mentions = [Entity(start=i, end=i + 1, text=lemma, label="LOC", lemma=lemma, id="GPE-Russia", latin=to_latin(lemma))
+                for i, lemma in enumerate(["Русия", "руската държава", "Русия"])]
+    [russia] = distinct_entities(mentions)
+    assert (russia.name, russia.latin, russia.mentions) == ("Русия", "Rusia", [0, 1, 2])
 
 
 def test_quoted_names_the_recogniser_missed_become_products_or_organisations():

@@ -128,7 +128,8 @@ def test_hostile_queries_answer_or_refuse_never_crash(db):
 
 
 def test_an_entity_is_found_by_every_base_form_it_has_had(db, tmp_path):
-    """A later, fuller name replaces the shown one, but the earlier name still finds the entity."""
+    """The store names an entity as an article does, by its most frequent full form over every mention it
+    has stored (not by its longest), and every earlier name still finds it."""
     (tmp_path / "short.txt").write_text("Русия\n\nРусия обяви нови мерки срещу санкциите на Европейския съюз, "
                                         "съобщи министърът.\n", encoding="utf-8")
     (tmp_path / "long.txt").write_text("Москва\n\nРуската федерация обяви нови мерки срещу санкциите на Европейския "
@@ -139,7 +140,27 @@ def test_an_entity_is_found_by_every_base_form_it_has_had(db, tmp_path):
     for name in ("Русия", "Rusia", "Руска федерация", "федерация"):
         found = find_entities(store, name)
         assert [match.id for match in found] == ["GPE-Russia"], (name, found)
-        assert found[0].name == "Руска федерация"
+        assert found[0].name == "Русия"  # two mentions against one
+    (tmp_path / "more.txt").write_text("Руската федерация и Европа\n\nРуската федерация отговори. Руската федерация "
+                                       "няма да отстъпи, заяви говорителят.\n", encoding="utf-8")
+    ingest(db, tmp_path / "more.txt", "--published", "2022-01-11")
+    assert find_entities(Store.open(db), "Русия")[0].name == "Руска федерация"  # now four against two
+
+
+def test_a_store_made_before_entity_names_upgrades_and_renames_its_entities(db, tmp_path):
+    """Migration 0002 counts the stored mentions' base forms and renames every entity by the rule."""
+    (tmp_path / "a.txt").write_text("Русия\n\nРусия обяви нови мерки, съобщи Руската федерация.\n", encoding="utf-8")
+    ingest(db, tmp_path / "a.txt", "--published", "2022-01-09")
+    store = Store.open(db)
+    with store.engine.begin() as connection:  # back to the schema of 0001, with the name 0001 gave (the longest)
+        connection.execute(text("DROP TABLE entity_names"))
+        connection.execute(text("UPDATE entities SET name = 'Руска федерация' WHERE id = 'GPE-Russia'"))
+        connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    store = Store.open(db)
+    with store.engine.connect() as connection:
+        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0002"
+        assert connection.scalar(text("SELECT mentions FROM entity_names WHERE name = 'Русия'")) == 2
+    assert find_entities(store, "Русия")[0].name == "Русия"
 
 
 def test_near_duplicate_and_exact_copy(db, tmp_path):
@@ -326,4 +347,4 @@ def test_schema_is_at_the_newest_migration(db):
     store = Store.open(db)
     Store.open(db)  # opening again upgrades nothing and breaks nothing
     with store.engine.connect() as connection:
-        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0001"
+        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0002"

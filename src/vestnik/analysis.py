@@ -30,6 +30,7 @@ from spacy.util import (
 )
 
 from vestnik.entities import component as _entities  # noqa: F401  (registers vestnik_entities)
+from vestnik.entities import people as _people  # noqa: F401  (registers vestnik_people)
 from vestnik.entities.encoder_ner import (
     ENCODER_DIR,  # (the module registers vestnik_encoder_ner)
 )
@@ -48,7 +49,7 @@ ENTITY_RULES = ["vestnik_quoted_names", "vestnik_entity_boundaries", "vestnik_co
 def pipeline_names(architecture: str) -> list[str]:
     """The components of the analysis pipeline, in order, for an entity model of `architecture`."""
     return ["vestnik_sentences", "vestnik_dates", *RECOGNISERS[architecture], *ENTITY_RULES, "vestnik_entities",
-            "vestnik_quotes", "vestnik_events"]
+            "vestnik_people", "vestnik_quotes", "vestnik_events"]
 
 
 RULE_LANGUAGES = {"quotes": ("bg",), "events": ("bg",)}
@@ -58,7 +59,7 @@ The entity stage runs for the languages its model was trained on; sentences and 
 
 def component_stage(name: str) -> str:
     """The record's stage (`record.STAGES`) that the component `name` belongs to."""
-    if name in {*ENTITY_RULES, "vestnik_entities", *(n for names in RECOGNISERS.values() for n in names)}:
+    if name in {*ENTITY_RULES, "vestnik_entities", "vestnik_people", *(n for names in RECOGNISERS.values() for n in names)}:
         return "entities"
     return name.removeprefix("vestnik_")
 
@@ -122,7 +123,7 @@ Doc.set_extension("dates", default=None, force=True)
 Doc.set_extension("stages", default=STAGES, force=True)
 
 
-@Language.component("vestnik_dates")
+@Language.component("vestnik_dates", assigns=["doc._.dates"])
 def attach_dates(doc: Doc) -> Doc:
     doc._.dates = find_dates(doc.text, doc._.published)
     return doc

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
@@ -20,96 +19,110 @@ from vestnik.analysis import entity_model_path, model_architecture
 from vestnik.config import (
     DEFAULT_DATABASE,
     Settings,
+    default_api_key,
     default_database,
     default_slavicner,
+    progress_wanted,
 )
 from vestnik.pipeline import analyze_paths
 from vestnik.record import STAGES, Article, json_schema
 from vestnik.stages.ingest import InputError
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
-STORE_COMMANDS = {"ingest", "search", "who-said", "entity", "stories", "export", "serve"}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(format="vestnik: %(message)s", level=logging.WARNING)
+    if not hasattr(args, "handler"):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
     if hasattr(args, "model"):
         args.model = args.model or Settings.from_env().model
         try:
             entity_model_path(args.model)
         except ValueError as error:
             parser.exit(EXIT_USAGE, f"vestnik: --model {error}\n")
-    if args.command == "analyze":
-        return _analyze(args, parser)
-    if args.command == "train":
-        return _train(args)
-    if args.command == "eval":
-        return _eval(args)
-    if args.command == "export" and args.paths:
-        return _export_analysed(args)
-    if args.command in STORE_COMMANDS:
-        return _store_command(args)
-    if args.command == "schema":
-        print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
-        return EXIT_OK
-    parser.print_help(sys.stderr)
-    return EXIT_USAGE
+    return args.handler(args)
 
 
 def _parser() -> argparse.ArgumentParser:
+    """The command line: one sub-parser per command, each with its handler (`set_defaults(handler=…)`);
+    options that several commands share come from the parent parsers of `_shared_options`."""
     parser = argparse.ArgumentParser(prog="vestnik", description="Who said what, to whom, when and where — from news articles.")
     parser.add_argument("--version", action="version", version=f"vestnik {__version__}")
     commands = parser.add_subparsers(dest="command")
-    analyze = commands.add_parser("analyze", help="analyse articles and print their records")
+    shared = _shared_options()
+    _analysis_commands(commands, shared)
+    _store_commands(commands, shared)
+    _train_commands(commands)
+    _eval_commands(commands)
+    return parser
+
+
+def _shared_options() -> dict[str, argparse.ArgumentParser]:
+    analysis, store, period, formats, output = (argparse.ArgumentParser(add_help=False) for _ in range(5))
+    analysis.add_argument("--published", type=_iso_date, metavar="YYYY-MM-DD",
+                          help="publication date for inputs that carry none (resolves 'утре', '12 януари')")
+    analysis.add_argument("--max-bytes", type=int, metavar="N", help="refuse inputs larger than this (default 10 MiB)")
+    analysis.add_argument("--processes", type=int, metavar="N",
+                          help="analyse in N worker processes, e.g. one per core (default 1, or VESTNIK_PROCESSES)")
+    _model_argument(analysis)
+    store.add_argument("--db", metavar="URL", help=f"a SQLite file or a postgresql:// URL (default: VESTNIK_DB, else "
+                                                   f"{DEFAULT_DATABASE})")
+    period.add_argument("--from", dest="date_from", type=_iso_date, metavar="YYYY-MM-DD")
+    period.add_argument("--to", dest="date_to", type=_iso_date, metavar="YYYY-MM-DD")
+    formats.add_argument("--format", choices=["text", "json"], default="text")
+    output.add_argument("--output", metavar="FILE", help="write here instead of standard output")
+    return {"analysis": analysis, "store": store, "period": period, "formats": formats, "output": output}
+
+
+def _analysis_commands(commands, shared: dict[str, argparse.ArgumentParser]) -> None:
+    analyze = commands.add_parser("analyze", help="analyse articles and print their records",
+                                  parents=[shared["analysis"], shared["output"]])
     analyze.add_argument("paths", nargs="+", metavar="PATH",
                          help=".txt, .html/.htm, .jsonl (one article a line), a directory, or - for stdin")
-    analyze.add_argument("--published", type=_iso_date, metavar="YYYY-MM-DD",
-                         help="publication date for inputs that carry none (resolves 'утре', '12 януари')")
     analyze.add_argument("--format", choices=["json", "jsonl", "text"], default="json",
                          help="json: one object for one input, JSON Lines for several (default); "
                               "jsonl: always JSON Lines; text: a digest to read")
-    analyze.add_argument("--output", metavar="FILE", help="write here instead of standard output")
-    analyze.add_argument("--max-bytes", type=int, metavar="N", help="refuse inputs larger than this (default 10 MiB)")
-    analyze.add_argument("--processes", type=int, metavar="N",
-                         help="analyse in N worker processes, e.g. one per core (default 1, or VESTNIK_PROCESSES)")
-    _model_argument(analyze)
-    commands.add_parser("schema", help="print the JSON Schema of the article record")
+    analyze.set_defaults(handler=_analyze)
+    commands.add_parser("schema", help="print the JSON Schema of the article record").set_defaults(handler=_schema)
+    export = commands.add_parser("export", help="events as PLOVER JSON Lines, from the store or from articles given",
+                                 parents=[shared["analysis"], shared["output"], shared["period"], shared["store"]])
+    export.add_argument("paths", nargs="*", metavar="PATH", help="articles to analyse and export (default: the store's)")
+    export.add_argument("--format", choices=["plover"], default="plover")
+    export.set_defaults(handler=_export)
 
-    ingest = commands.add_parser("ingest", help="analyse articles and keep them in the store (skips what is stored)")
+
+def _store_commands(commands, shared: dict[str, argparse.ArgumentParser]) -> None:
+    store, queried = [shared["store"]], [shared["store"], shared["formats"]]
+    ingest = commands.add_parser("ingest", help="analyse articles and keep them in the store (skips what is stored)",
+                                 parents=[shared["analysis"], *store])
     ingest.add_argument("paths", nargs="+", metavar="PATH",
                         help="as for analyze, plus RSS/Atom feeds (.rss, .atom, .xml) and http(s) URLs of feeds or pages")
-    ingest.add_argument("--published", type=_iso_date, metavar="YYYY-MM-DD", help="publication date for inputs that carry none")
-    ingest.add_argument("--max-bytes", type=int, metavar="N", help="refuse inputs larger than this (default 10 MiB)")
-    ingest.add_argument("--processes", type=int, metavar="N", help="analyse in N worker processes")
     ingest.add_argument("--batch-size", type=int, metavar="N", help="articles per committed batch (default 32)")
-    _model_argument(ingest)
-    _store_argument(ingest)
-    search = commands.add_parser("search", help="full-text search over stored articles, quotes or events")
+    ingest.set_defaults(handler=_with_store(_ingest))
+    search = commands.add_parser("search", help="full-text search over stored articles, quotes or events",
+                                 parents=[shared["period"], *queried])
     search.add_argument("query", help="words to find in any inflection, in Cyrillic or Latin letters")
     search.add_argument("--kind", choices=["articles", "quotes", "events"], default="articles")
     search.add_argument("--entity", metavar="NAME", help="only articles that mention this entity")
     search.add_argument("--limit", type=int, default=20)
     search.add_argument("--offset", type=int, default=0)
-    _period_arguments(search)
-    _store_argument(search, formats=True)
-    who_said = commands.add_parser("who-said", help="a person's quotes over time")
+    who_said = commands.add_parser("who-said", help="a person's quotes over time", parents=[shared["period"], *queried])
     who_said.add_argument("name", help="the person's name, surname or Latin name")
-    _period_arguments(who_said)
-    _store_argument(who_said, formats=True)
-    entity = commands.add_parser("entity", help="an entity's profile: mentions per day, co-mentions, quotes, events")
+    entity = commands.add_parser("entity", help="an entity's profile: mentions per day, co-mentions, quotes, events",
+                                 parents=queried)
     entity.add_argument("name")
-    _store_argument(entity, formats=True)
-    export = commands.add_parser("export", help="events as PLOVER JSON Lines, from the store or from articles given")
-    export.add_argument("paths", nargs="*", metavar="PATH", help="articles to analyse and export (default: the store's)")
-    export.add_argument("--format", choices=["plover"], default="plover")
-    export.add_argument("--published", type=_iso_date, metavar="YYYY-MM-DD", help="publication date for inputs that carry none")
-    export.add_argument("--output", metavar="FILE", help="write here instead of standard output")
-    _period_arguments(export)
-    export.add_argument("--db", metavar="URL", help="the store to export (default: VESTNIK_DB, else the embedded one)")
-    _model_argument(export)
-    serve = commands.add_parser("serve", help="the web pages and the JSON API over the store")
+    stories = commands.add_parser("stories", help="stories (articles about the same event) with their article counts",
+                                  parents=[shared["period"], *queried])
+    stories.add_argument("--limit", type=int, default=20)
+    stories.add_argument("--rebuild", action="store_true", help="first assign every article its story again in a "
+                         "canonical order, so stories do not depend on the order the articles were ingested in")
+    for query in (search, who_said, entity, stories):
+        query.set_defaults(handler=_with_store(_show))
+    serve = commands.add_parser("serve", help="the web pages and the JSON API over the store", parents=store)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--api-key", help="enables POST /api/articles for requests with this X-API-Key "
@@ -118,15 +131,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--analysis-workers", type=int, default=1, metavar="N",
                        help="articles analysed at once for POST /api/analyze and the paste form (default 1; "
                             "up to 4 more wait, the rest get 503 with Retry-After)")
-    serve.add_argument("--db", metavar="URL", help="the store (default: VESTNIK_DB, else the embedded one)")
     _model_argument(serve)
-    stories = commands.add_parser("stories", help="stories (articles about the same event) with their article counts")
-    stories.add_argument("--limit", type=int, default=20)
-    stories.add_argument("--rebuild", action="store_true", help="first assign every article its story again in a "
-                         "canonical order, so stories do not depend on the order the articles were ingested in")
-    _period_arguments(stories)
-    _store_argument(stories, formats=True)
+    serve.set_defaults(handler=_with_store(_serve))
 
+
+def _train_commands(commands) -> None:
     train = commands.add_parser("train", help="train a model from ../shared/data").add_subparsers(dest="what", required=True)
     train_ner = train.add_parser("ner", help="entity recogniser, base-form rules and knowledge base from SlavicNER")
     _data_arguments(train_ner, default_split="all")
@@ -142,7 +151,10 @@ def _parser() -> argparse.ArgumentParser:
     train_ner.add_argument("--layers", type=int, help="encoder: keep only the first N of its 12 layers (faster)")
     train_ner.add_argument("--train-embeddings", action="store_true", help="encoder: fine-tune the word embeddings too")
     train_ner.add_argument("--limit", type=int, help="train on the first N documents of the split only (a quick check)")
+    train_ner.set_defaults(handler=_train)
 
+
+def _eval_commands(commands) -> None:
     evaluate = commands.add_parser("eval", help="score a stage against gold data").add_subparsers(dest="what", required=True)
     eval_ner = evaluate.add_parser("ner", help="entities against SlavicNER: mentions, documents, base forms, linking")
     _data_arguments(eval_ner, default_split="dev")
@@ -169,7 +181,9 @@ def _parser() -> argparse.ArgumentParser:
                            help="the pinned figures (default: eval/baseline.json of the checkout)")
     eval_gate.add_argument("--update", action="store_true",
                            help="when nothing fell, write the measured figures as the new floors")
-    return parser
+    for command, handler in ((eval_ner, _eval_ner), (eval_events, _eval_events), (eval_quotes, _eval_quotes),
+                             (eval_gate, _eval_gate)):
+        command.set_defaults(handler=_reporting_failures(handler))
 
 
 def _model_argument(parser: argparse.ArgumentParser) -> None:
@@ -179,57 +193,85 @@ def _model_argument(parser: argparse.ArgumentParser) -> None:
                              "(default: VESTNIK_MODEL, else default)")
 
 
-def _store_argument(parser: argparse.ArgumentParser, formats: bool = False) -> None:
-    parser.add_argument("--db", metavar="URL", help=f"a SQLite file or a postgresql:// URL (default: VESTNIK_DB, else "
-                                                    f"{DEFAULT_DATABASE})")
-    if formats:
-        parser.add_argument("--format", choices=["text", "json"], default="text")
-
-
-def _period_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--from", dest="date_from", type=_iso_date, metavar="YYYY-MM-DD")
-    parser.add_argument("--to", dest="date_to", type=_iso_date, metavar="YYYY-MM-DD")
-
-
-def _store_command(args: argparse.Namespace) -> int:
-    from vestnik.store import commands
-    from vestnik.store.database import Store, StoreError
-
-    try:
-        store = Store.open(args.db or default_database())
-        if args.command == "ingest":
-            settings = Settings.from_env(published=args.published, max_bytes=args.max_bytes, processes=args.processes,
-                                         batch_size=args.batch_size, model=args.model)
-            return EXIT_SOME_FAILED if commands.ingest(args.paths, store, settings) else EXIT_OK
-        if args.command == "serve":
-            from vestnik.web.app import DEFAULT_MAX_BODY, WebSettings, serve
-            from vestnik.web.workers import PoolSettings
-
-            serve(store, args.host, args.port, WebSettings(max_body=args.max_body or DEFAULT_MAX_BODY,
-                                                           api_key=args.api_key or os.environ.get("VESTNIK_API_KEY"),
-                                                           model=args.model,
-                                                           analysis=PoolSettings(workers=args.analysis_workers)))
-            return EXIT_OK
-        if args.command == "export":
-            with (open(args.output, "w", encoding="utf-8") if args.output else nullcontext(sys.stdout)) as out:
-                commands.export(store, out, args.date_from, args.date_to)
-            return EXIT_OK
-        print(commands.show(args, store), end="")
-    except StoreError as error:
-        print(f"vestnik: {error}", file=sys.stderr)
-        return EXIT_USAGE
+def _schema(args: argparse.Namespace) -> int:
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
     return EXIT_OK
 
 
+def _with_store(handler):
+    """A store command: `handler(args, store)` on the store `--db` names; a store error is a usage error."""
+    def run(args: argparse.Namespace) -> int:
+        from vestnik.store.database import Store, StoreError
+
+        try:
+            return handler(args, Store.open(args.db or default_database()))
+        except StoreError as error:
+            print(f"vestnik: {error}", file=sys.stderr)
+            return EXIT_USAGE
+    return run
+
+
+def _ingest(args: argparse.Namespace, store) -> int:
+    from vestnik.store import commands
+
+    settings = Settings.from_env(published=args.published, max_bytes=args.max_bytes, processes=args.processes,
+                                 batch_size=args.batch_size, model=args.model)
+    return EXIT_SOME_FAILED if commands.ingest(args.paths, store, settings) else EXIT_OK
+
+
+def _serve(args: argparse.Namespace, store) -> int:
+    from vestnik.web.app import DEFAULT_MAX_BODY, WebSettings, serve
+    from vestnik.web.workers import PoolSettings
+
+    serve(store, args.host, args.port, WebSettings(max_body=args.max_body or DEFAULT_MAX_BODY,
+                                                   api_key=args.api_key or default_api_key(),
+                                                   pipeline=Settings.from_env(model=args.model),
+                                                   analysis=PoolSettings(workers=args.analysis_workers)))
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace, store) -> int:
+    from vestnik.store import commands
+
+    print(commands.show(args, store), end="")
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    """PLOVER lines of the articles given, analysed now, or of the store's articles when none is given."""
+    return _export_analysed(args) if args.paths else _with_store(_export_stored)(args)
+
+
+def _export_stored(args: argparse.Namespace, store) -> int:
+    from vestnik.store import commands
+
+    with (open(args.output, "w", encoding="utf-8") if args.output else nullcontext(sys.stdout)) as out:
+        commands.export(store, out, args.date_from, args.date_to)
+    return EXIT_OK
+
+
+def _reporting_failures(handler):
+    """An evaluation: a bad argument is a usage error, an unreadable gold file a failure."""
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except ValueError as error:
+            print(f"vestnik: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        except InputError as error:
+            print(f"vestnik: {error}", file=sys.stderr)
+            return EXIT_SOME_FAILED
+    return run
+
+
 def _export_analysed(args: argparse.Namespace) -> int:
-    from vestnik.events.plover import plover_events
+    from vestnik.events.plover import plover_lines
 
     failures = FailureReport()
-    settings = Settings.from_env(published=args.published, model=args.model)
+    settings = Settings.from_env(published=args.published, max_bytes=args.max_bytes, processes=args.processes,
+                                 model=args.model)
     with (open(args.output, "w", encoding="utf-8") if args.output else nullcontext(sys.stdout)) as out:
-        for record in failures.records(analyze_paths(args.paths, settings)):
-            for event in plover_events(record):
-                out.write(json.dumps(event, ensure_ascii=False) + "\n")
+        out.writelines(plover_lines(failures.records(analyze_paths(args.paths, settings))))
     return EXIT_SOME_FAILED if failures.count else EXIT_OK
 
 
@@ -258,18 +300,6 @@ def _train(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     print(json.dumps(summary, indent=2))
     return EXIT_OK
-
-
-def _eval(args: argparse.Namespace) -> int:
-    handler = {"ner": _eval_ner, "quotes": _eval_quotes, "events": _eval_events, "gate": _eval_gate}[args.what]
-    try:
-        return handler(args)
-    except ValueError as error:
-        print(f"vestnik: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except InputError as error:
-        print(f"vestnik: {error}", file=sys.stderr)
-        return EXIT_SOME_FAILED
 
 
 def _eval_events(args: argparse.Namespace) -> int:
@@ -342,17 +372,18 @@ def _iso_date(value: str) -> str:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date in the form YYYY-MM-DD") from None
 
 
-def _analyze(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+def _analyze(args: argparse.Namespace) -> int:
     settings = Settings.from_env(published=args.published, max_bytes=args.max_bytes, processes=args.processes,
                                  model=args.model)
-    show_progress = sys.stderr.isatty() and not os.environ.get("CI")
+    show_progress = progress_wanted()
     results = analyze_paths(args.paths, settings)
     failures = FailureReport()
     try:
         with (open(args.output, "w", encoding="utf-8") if args.output else nullcontext(sys.stdout)) as out:
             _write(failures.records(tqdm(results, unit="article", disable=not show_progress, delay=0.5)), args.format, out)
     except OSError as error:
-        parser.exit(EXIT_USAGE, f"vestnik: cannot write {args.output}: {error.strerror}\n")
+        print(f"vestnik: cannot write {args.output}: {error.strerror}", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_SOME_FAILED if failures.count else EXIT_OK
 
 
@@ -400,32 +431,52 @@ def digest(record: Article) -> str:
              f"{len(record.paragraphs)} paragraphs, {len(record.sentences)} sentences, {len(record.text.split())} words"]
     if skipped := [stage for stage in STAGES if stage not in record.stages]:
         lines.append(f"not analysed for language {record.language}: {', '.join(skipped)}")
-    if record.removed:
-        lines.append(f"removed {sum(r.count for r in record.removed)} boilerplate lines ({len(record.removed)} distinct):")
-        lines += [f"  {r.count}× [{r.reason}] {_short(r.text)}" for r in record.removed]
-    if record.dates:
-        lines.append("dates:")
-        lines += [f"  {d.text!r} → {d.value or '?'} ({d.granularity}{', relative' if d.relative else ''})" for d in record.dates]
-    if record.distinct_entities:
-        lines.append(f"entities ({len(record.entities)} mentions of {len(record.distinct_entities)}):")
-        lines += [f"  {e.label} {e.name} [{e.latin}] ×{len(e.mentions)} · {e.id}" for e in record.distinct_entities]
-    if record.quotes:
-        lines.append(f"quotes ({len(record.quotes)}):")
-        for quote in record.quotes:
-            who = quote.speaker.name if quote.speaker else "(unnamed)"
-            via = f" via “{quote.speaker_mention.text}”" if quote.speaker_mention and quote.speaker and \
-                quote.speaker_mention.text != quote.speaker.name else ""
-            cue = quote.cue.text if quote.cue else "—"
-            lines.append(f"  {who}{via} [{quote.type}, {cue}]: {_short(quote.content, 80)}")
-    if record.events:
-        lines.append(f"events ({len(record.events)}):")
-        for event in record.events:
-            where = f" in {event.where.text}" if event.where else ""
-            when = f" on {event.when.value}" if event.when.value else ""
-            mode = f" [{', '.join(event.modes)}]" if event.modes else ""
-            to = f" → {_parties(event.recipient)}" if event.recipient else ""
-            lines.append(f"  {event.type}{mode}: {_parties(event.actor)}{to}{where}{when}")
+    for section in (_removed_lines, _date_lines, _entity_lines, _quote_lines, _event_lines):
+        lines += section(record)
     return "\n".join(lines) + "\n"
+
+
+def _removed_lines(record: Article) -> list[str]:
+    if not record.removed:
+        return []
+    return [f"removed {sum(r.count for r in record.removed)} boilerplate lines ({len(record.removed)} distinct):",
+            *(f"  {r.count}× [{r.reason}] {_short(r.text)}" for r in record.removed)]
+
+
+def _date_lines(record: Article) -> list[str]:
+    if not record.dates:
+        return []
+    return ["dates:", *(f"  {d.text!r} → {d.value or '?'} ({d.granularity}{', relative' if d.relative else ''})"
+                        for d in record.dates)]
+
+
+def _entity_lines(record: Article) -> list[str]:
+    if not record.distinct_entities:
+        return []
+    return [f"entities ({len(record.entities)} mentions of {len(record.distinct_entities)}):",
+            *(f"  {e.label} {e.name} [{e.latin}] ×{len(e.mentions)} · {e.id}" for e in record.distinct_entities)]
+
+
+def _quote_lines(record: Article) -> list[str]:
+    lines = [f"quotes ({len(record.quotes)}):"] if record.quotes else []
+    for quote in record.quotes:
+        who = quote.speaker.name if quote.speaker else "(unnamed)"
+        via = f" via “{quote.speaker_mention.text}”" if quote.speaker_mention and quote.speaker and \
+            quote.speaker_mention.text != quote.speaker.name else ""
+        cue = quote.cue.text if quote.cue else "—"
+        lines.append(f"  {who}{via} [{quote.type}, {cue}]: {_short(quote.content, 80)}")
+    return lines
+
+
+def _event_lines(record: Article) -> list[str]:
+    lines = [f"events ({len(record.events)}):"] if record.events else []
+    for event in record.events:
+        where = f" in {event.where.text}" if event.where else ""
+        when = f" on {event.when.value}" if event.when.value else ""
+        mode = f" [{', '.join(event.modes)}]" if event.modes else ""
+        to = f" → {_parties(event.recipient)}" if event.recipient else ""
+        lines.append(f"  {event.type}{mode}: {_parties(event.actor)}{to}{where}{when}")
+    return lines
 
 
 def _parties(parties) -> str:

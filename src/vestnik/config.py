@@ -2,12 +2,14 @@
 
 Every stage receives what it needs from a `Settings` value instead of reading
 globals or the environment itself, so a run is fully described by this object
-(the CLI builds it from flags and `VESTNIK_*` environment variables).
+(the CLI builds it from flags and `VESTNIK_*` environment variables). This module is the only
+reader of the environment.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +32,16 @@ DEFAULT_DATABASE = "~/.local/share/vestnik/vestnik.db"
 def default_slavicner() -> Path:
     """SlavicNER, for training and the evaluations: `VESTNIK_DATA`, else ../shared/data/slavicner."""
     return Path(os.environ.get("VESTNIK_DATA", "../shared/data/slavicner"))
+
+
+def default_api_key() -> str | None:
+    """The key that opens `POST /api/articles` when `serve --api-key` gives none: `VESTNIK_API_KEY`."""
+    return os.environ.get("VESTNIK_API_KEY") or None
+
+
+def progress_wanted() -> bool:
+    """A progress bar on a terminal, never in CI logs."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
 
 
 def default_database() -> str:

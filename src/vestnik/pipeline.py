@@ -27,8 +27,6 @@ from vestnik.events.detect import EventMention
 from vestnik.record import (
     Article,
     DateExpression,
-    DistinctEntity,
-    Entity,
     Event,
     EventParty,
     Offsets,
@@ -184,6 +182,7 @@ def _analyze_batch(batch: list[Prepared | InputError], nlp: Language) -> Iterato
         doc = nlp.tokenizer(item.cleaned.text)  # not make_doc: the length limit is settings.max_chars, checked before
         doc._.published = item.published
         doc._.language = item.language
+        doc._.paragraphs = item.cleaned.paragraphs
         docs.append(doc)
     analysed = iter(analyse_docs(nlp, docs))
     for item in batch:
@@ -204,12 +203,12 @@ def build_record(item: Prepared, doc: Doc) -> Article:
         stages=list(doc._.stages),
         text=cleaned.text,
         removed=[RemovedLine(text=r.text, reason=r.reason, count=r.count) for r in cleaned.removed],
-        paragraphs=[Offsets(start=start, end=end) for start, end in cleaned.paragraphs],
+        paragraphs=[Offsets(start=start, end=end) for start, end in doc._.paragraphs],
         sentences=[Offsets(start=start, end=end) for start, end in doc._.sentences],
         dates=[DateExpression(start=d.start, end=d.end, text=d.text, value=d.value,
                               granularity=d.granularity, relative=d.relative) for d in doc._.dates],
-        entities=[Entity.model_validate(mention, from_attributes=True) for mention in doc._.entities or ()],
-        distinct_entities=_distinct_entities(doc._.entities or ()),
+        entities=doc._.entities or [],
+        distinct_entities=doc._.distinct_entities or [],
         quotes=[Quotation.model_validate(quote, from_attributes=True) for quote in doc._.quotes or ()],
         events=[_event(event, text) for event in doc._.events or ()],
     )
@@ -222,16 +221,3 @@ def _event(event: EventMention, text: str) -> Event:
                  recipient=[EventParty.model_validate(party, from_attributes=True) for party in event.recipient],
                  where=event.where, when=event.when, evidence=TextSpan(start=start, end=end, text=text[start:end]),
                  quote_index=event.quote_index)
-
-
-def _distinct_entities(mentions) -> list[DistinctEntity]:
-    by_id: dict[str, list[int]] = {}
-    for index, mention in enumerate(mentions):
-        by_id.setdefault(mention.id, []).append(index)
-    distinct = []
-    for entity_id, indices in by_id.items():
-        fullest = max((mentions[i] for i in indices), key=lambda m: (len(m.lemma.split()), len(m.lemma)))
-        distinct.append(DistinctEntity(id=entity_id, label=fullest.label, name=fullest.lemma,
-                                       latin=fullest.latin, mentions=indices))
-    return distinct
-

@@ -65,7 +65,7 @@ class DistinctEntity(Record):
 
     id: str
     label: Literal["PER", "ORG", "LOC", "EVT", "PRO"]
-    name: str = Field(description="the fullest base form among its mentions: 'Сергей Рябков'")
+    name: str = Field(description="the display name: its most frequent full base form among the mentions: 'Сергей Рябков'")
     latin: str
     mentions: list[int] = Field(description="indices into `entities`")
 
@@ -75,7 +75,7 @@ class TextSpan(Offsets):
 
 
 class QuoteSpeaker(Record):
-    name: str = Field(description="the speaker's fullest base form in the article: 'Сергей Рябков'")
+    name: str = Field(description="the speaker's display name in the article: 'Сергей Рябков'")
     id: str | None = Field(description="the speaker's entity id")
 
 

@@ -1,16 +1,18 @@
-"""The `vestnik_entities` component: base form, identity and Latin spelling of every mention.
+"""The `vestnik_entities` component: base form, identity and Latin spelling of every mention,
+and each entity of the article with its one display name.
 
-Runs after spaCy's `ner` and writes `doc._.entities` (one `EntityMention` per `doc.ents`
-span). Identity inside one article: a one-word person mention ("Рябков") takes the id of
-the full name it shortens ("Сергей Рябков") when the article has exactly one such person;
-across articles, ids come from the knowledge base or, failing that, from the base form.
+Runs after the recogniser and writes `doc._.entities` (one record `Entity` per `doc.ents`
+span) and `doc._.distinct_entities` (one record `DistinctEntity` per id, named by
+`display_name`): quotes, events, the record and the store all read the name from there.
+Identity inside one article: a one-word person mention ("Рябков") takes the id of the full
+name it shortens ("Сергей Рябков") when the article has exactly one such person; across
+articles, ids come from the knowledge base or, failing that, from the base form.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
 
@@ -19,20 +21,12 @@ from spacy.tokens import Doc, Span
 
 from vestnik.entities.kb import KnowledgeBase, local_id, normalise
 from vestnik.entities.lemma import BaseFormRules
+from vestnik.entities.names import display_name
 from vestnik.entities.translit import to_latin
+from vestnik.record import DistinctEntity, Entity
 
 Doc.set_extension("entities", default=None, force=True)
-
-
-@dataclass(frozen=True)
-class EntityMention:
-    start: int
-    end: int
-    text: str
-    label: str
-    lemma: str
-    id: str
-    latin: str
+Doc.set_extension("distinct_entities", default=None, force=True)
 
 
 BASE_FORMS = "base_forms.json"
@@ -60,13 +54,27 @@ class EntityResolver:
         for span in doc.ents:
             lemma = rules.base_form(span.text, span.label_)
             entity_id = self.kb.link(span.text, lemma, span.label_) or local_id(span.label_, lemma)
-            mentions.append(EntityMention(span.start_char, span.end_char, span.text, span.label_, lemma,
-                                          entity_id, to_latin(lemma)))
+            mentions.append(Entity(start=span.start_char, end=span.end_char, text=span.text, label=span.label_,
+                                   lemma=lemma, id=entity_id, latin=to_latin(lemma)))
         doc._.entities = _share_person_ids(mentions)
+        doc._.distinct_entities = distinct_entities(doc._.entities)
         return doc
 
 
-def _share_person_ids(mentions: list[EntityMention]) -> list[EntityMention]:
+def distinct_entities(mentions: list[Entity]) -> list[DistinctEntity]:
+    """The entities of an article in order of first mention, each with its mentions and display name."""
+    by_id: dict[str, list[int]] = {}
+    for index, mention in enumerate(mentions):
+        by_id.setdefault(mention.id, []).append(index)
+    distinct = []
+    for entity_id, indices in by_id.items():
+        name = display_name(Counter(mentions[index].lemma for index in indices))
+        named = next(mentions[index] for index in indices if mentions[index].lemma == name)
+        distinct.append(DistinctEntity(id=entity_id, label=named.label, name=name, latin=named.latin, mentions=indices))
+    return distinct
+
+
+def _share_person_ids(mentions: list[Entity]) -> list[Entity]:
     """"Рябков" → the id of "Сергей Рябков" when one full name in the article ends in that word."""
     full_names: dict[str, set[str]] = {}
     for mention in mentions:
@@ -77,7 +85,7 @@ def _share_person_ids(mentions: list[EntityMention]) -> list[EntityMention]:
     for mention in mentions:
         words = normalise(mention.lemma).split()
         ids = full_names.get(words[0], set()) if mention.label == "PER" and len(words) == 1 else set()
-        shared.append(replace(mention, id=next(iter(ids))) if len(ids) == 1 else mention)
+        shared.append(mention.model_copy(update={"id": next(iter(ids))}) if len(ids) == 1 else mention)
     return shared
 
 
@@ -89,7 +97,7 @@ ORGANISATION_BEFORE = re.compile(r"(?:партия|движение|компан
 ORGANISATION_AFTER = re.compile(r"^\s*(?:АД|ЕАД|ООД|ЕООД|АГ|AG|GmbH|Ltd|Inc)\b")
 
 
-@Language.component("vestnik_quoted_names")
+@Language.component("vestnik_quoted_names", requires=["doc.ents"], assigns=["doc.ents"])
 def tag_quoted_names(doc: Doc) -> Doc:
     """A short capitalised name in quotation marks that the recogniser left untagged is a name:
     a product, a title or a project ("Северен поток" 2), or an organisation when a legal form
@@ -122,7 +130,7 @@ DANGLING = {"в", "във", "на", "за", "по", "от", "и", "с", "със"
 """A name does not end with a preposition or a conjunction."""
 
 
-@Language.component("vestnik_entity_boundaries")
+@Language.component("vestnik_entity_boundaries", requires=["doc.ents"], assigns=["doc.ents"])
 def repair_boundaries(doc: Doc) -> Doc:
     """Two boundary errors a token-by-token recogniser makes and a rule can see: a name cut inside a
     hyphenated compound ("Съвета Русия" + "-НАТО") is extended over it, and a name ending in a
@@ -177,7 +185,7 @@ def balanced_parts(span: Span) -> list[Span]:
     return [Span(span.doc, start + 1, end, label=span.label_) for start, end in pairwise(bounds) if end > start + 1]
 
 
-@Language.component("vestnik_consistent_entities")
+@Language.component("vestnik_consistent_entities", requires=["doc.ents"], assigns=["doc.ents"])
 def tag_repeated_names(doc: Doc) -> Doc:
     """One name, one reading per article: where the recogniser tagged a name, its other occurrences
     in the article get the same label, and occurrences it labelled differently take the label most
@@ -223,7 +231,8 @@ def _clear_majority(counts: Counter) -> str | None:
     return ranked[0][0] if len(ranked) == 1 or ranked[0][1] > ranked[1][1] else None
 
 
-@Language.factory("vestnik_entities", default_config={"model": None})
+@Language.factory("vestnik_entities", default_config={"model": None}, requires=["doc.ents"],
+                  assigns=["doc._.entities", "doc._.distinct_entities"])
 def make_entity_resolver(nlp: Language, name: str, model: str | None) -> EntityResolver:
     if model is None:
         raise ValueError("vestnik_entities needs the path of a trained entity model")

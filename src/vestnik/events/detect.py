@@ -22,15 +22,24 @@ publication date is future too).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from vestnik.entities.people import Person
 from vestnik.events import actors
-from vestnik.events.lexicon import (AUXILIARY_MODES, CONTEXT_PATTERNS, DIPLOMATIC_TYPES, FUTURE, HYPOTHETICAL,
-                                    NEGATION, TRIGGER_PATTERNS, TYPE_MODES)
+from vestnik.events.lexicon import (
+    AUXILIARY_MODES,
+    CONTEXT_PATTERNS,
+    DIPLOMATIC_TYPES,
+    FUTURE,
+    HYPOTHETICAL,
+    NEGATION,
+    TRIGGER_PATTERNS,
+    TYPE_MODES,
+)
 
 Doc.set_extension("events", default=None, force=True)
 
@@ -43,8 +52,6 @@ CONSULT_PREPOSITIONS = {None, "с", "със", "между", "на"}
 not what they are about ("около Украйна", "за НАТО")."""
 DELEGATION = re.compile(r"делегаци\w*", re.IGNORECASE)
 MAX_PARTICIPANTS = 6
-TITLE_WINDOW = 80  # characters before a person's mention where titles and nationality are read
-TITLE_BOUNDARY = re.compile(r"[.,;:!?()„“”\"«»]|\b(?:че|като|когато|който|която|което|които|но|а|докато)\b")
 """Where the words before a name stop being its title: "…на руските олигарси, след като Тереза Мей" has none;
 a title also ends at the person named before ("руският министър Лавров призова Тереза Мей")."""
 
@@ -95,15 +102,31 @@ class ArticleContext:
     entities: list
     dates: list
     quotes: list
-    names: dict[str, str] = field(default_factory=dict)  # entity id → fullest name
-    people: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # id → (country, sector)
+    names: dict[str, list[str]]  # entity id → its base forms in the article, the display name first
+    people: dict[str, Person]  # `doc._.people`
+
+    def name(self, mention) -> str:
+        return self.names[mention.id][0] if mention.id in self.names else mention.lemma
+
+    def codes(self, entity_id: str | None, name: str) -> tuple[str, ...]:
+        """The entity's country or organisation codes, read from any name the article gives it: the display
+        name may be an abbreviation the code tables lack ("ОК" where "Обединеното кралство" is known)."""
+        for form in dict.fromkeys([name, *self.names.get(entity_id, ())]):
+            if codes := actors.country_or_organisation(form, entity_id):
+                return codes
+        return ()
 
 
-@Language.component("vestnik_events")
+@Language.component("vestnik_events", requires=["doc._.sentences", "doc._.dates", "doc._.entities",
+                                               "doc._.distinct_entities", "doc._.people", "doc._.quotes"],
+                    assigns=["doc._.events"])
 def attach_events(doc: Doc) -> Doc:
     text = doc.text
-    context = ArticleContext(text, _lower(text), doc._.published, doc._.entities or [], doc._.dates or [], doc._.quotes or [])
-    _describe_people(context)
+    entities = doc._.entities or []
+    names = {entity.id: list(dict.fromkeys([entity.name, *(entities[i].lemma for i in entity.mentions)]))
+             for entity in doc._.distinct_entities or ()}
+    context = ArticleContext(text, _lower(text), doc._.published, entities, doc._.dates or [], doc._.quotes or [],
+                             names, doc._.people or {})
     events: list[EventMention] = []
     for start, end in doc._.sentences:
         if DELEGATION.search(text, start, end):
@@ -118,30 +141,14 @@ def _lower(text: str) -> str:
     return lower if len(lower) == len(text) else "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
-def _describe_people(context: ArticleContext) -> None:
-    """Names, and each person's country and sector from the titles before their mentions ("руският зам.-министър")."""
-    previous_person_end = 0
-    for mention in context.entities:
-        name = context.names.get(mention.id)
-        if name is None or (len(mention.lemma.split()), len(mention.lemma)) > (len(name.split()), len(name)):
-            context.names[mention.id] = mention.lemma
-        if mention.label != "PER":
-            continue
-        title_start = max(previous_person_end, mention.start - TITLE_WINDOW)
-        previous_person_end = mention.end
-        before = TITLE_BOUNDARY.split(context.text[title_start:mention.start])[-1]
-        country, sector = context.people.get(mention.id, (None, None))
-        context.people[mention.id] = (country or actors.nationality(before), sector or actors.sector(before))
-
-
 def _party(context: ArticleContext, mention) -> Party | None:
-    name = context.names.get(mention.id, mention.lemma)
+    name = context.name(mention)
     if mention.label == "PER":
-        country, sector = context.people.get(mention.id, (None, None))
-        return Party(name, mention.id, "PER", country, sector, mention.text)
+        person = context.people.get(mention.id)
+        return Party(name, mention.id, "PER", person and person.country, person and person.sector, mention.text)
     if mention.label not in ("ORG", "LOC"):
         return None
-    codes = actors.country_or_organisation(name, mention.id)
+    codes = context.codes(mention.id, name)
     if mention.label == "LOC" and not codes:
         return None  # a town or a region does not act
     sector = "GOV" if mention.label == "LOC" else None
@@ -160,7 +167,7 @@ def _spans(context: ArticleContext, start: int, end: int) -> list[_Span]:
             preposition = spans[-1].preposition if spans and mention.start - spans[-1].end < 12 else None
         span = _Span(mention.start, mention.end, preposition)
         if preposition in PLACE_PREPOSITIONS and mention.label == "LOC":
-            span.place = {"text": context.names.get(mention.id, mention.lemma), "id": mention.id}
+            span.place = {"text": context.name(mention), "id": mention.id}
         else:
             span.party = _party(context, mention)
         if span.place or span.party:
@@ -201,49 +208,75 @@ def _clause(text: str, position: int, start: int, end: int) -> tuple[int, int]:
 
 def _event(context: ArticleContext, trigger, trigger_start: int, trigger_end: int,
            sentence_start: int, sentence_end: int) -> EventMention | None:
-    text = context.text
-    clause_start, clause_end = _clause(text, trigger_start, sentence_start, sentence_end)
+    clause_start, clause_end = _clause(context.text, trigger_start, sentence_start, sentence_end)
     spans = _spans(context, clause_start, clause_end)
-    parties = [span for span in spans if span.party]
     quote_index = next((i for i, quote in enumerate(context.quotes) if quote.start <= trigger_start < quote.end), None)
     speaker = _speaker_party(context, quote_index, sentence_start, sentence_end)
     if trigger.type == "CONSULT":
-        people = _distinct([span.party for span in parties if span.preposition in CONSULT_PREPOSITIONS])
-        if not people and speaker:
-            people = [speaker]
-        if len(people) > MAX_PARTICIPANTS:
-            return None  # a list of names (a press release's speakers), not the parties of one meeting
-        actor, recipient = people[:1], people[1:]
+        sides = _consult_parties(spans, speaker)
     else:
-        subject = [span for span in parties if span.end <= trigger_start and span.preposition is None]
-        actor = [subject[-1].party] if subject else ([speaker] if speaker else [])
-        after = [span.party for span in parties if span.start >= trigger_end]
-        if not after:
-            after = [span.party for span in _spans(context, trigger_end, sentence_end) if span.party]
-        recipient = [party for party in after[:1] if not actor or party.id != actor[0].id]
-    if not actor:
+        sides = _directed_parties(context, spans, speaker, trigger_start, trigger_end, sentence_end)
+    if sides is None or not sides[0]:
         return None  # an event nobody does is no record for an analyst
-    places = [span for span in spans if span.place]
-    where = min(places, key=lambda span: abs(span.start - trigger_start)).place if places else None
-    if where is None and trigger.mode == "visit":  # "посети Варшава": the host is also the place
-        where = next(({"text": party.name, "id": party.id} for party in recipient if party.label == "LOC"), None)
+    actor, recipient = sides
     when, later = _when(context, trigger_start, clause_start, clause_end, sentence_start, sentence_end)
-    before = context.lower[clause_start:trigger_start]
-    modes = [mode for mode, present in (("negated", bool(NEGATION.search(before))),
-                                        ("hypothetical", bool(HYPOTHETICAL.search(before))),
-                                        ("future", later or bool(FUTURE.search(before))
-                                         or bool(FUTURE.search(context.lower[trigger_start:trigger_end + 20]))))
-             if present]
+    modes = _modes(context, clause_start, trigger_start, trigger_end, later)
     if "future" in modes and not when.get("text"):
         when = {"value": None, "text": None}
     if trigger.mode:
         modes.append(trigger.mode)
+    return EventMention(trigger.type, modes, _contexts(context, trigger, sentence_start, sentence_end, actor + recipient),
+                        actor, recipient, _where(spans, trigger, trigger_start, recipient), when,
+                        (sentence_start, sentence_end), quote_index)
+
+
+def _consult_parties(spans: list[_Span], speaker: Party | None) -> tuple[list[Party], list[Party]] | None:
+    """A meeting's parties are those after its prepositions ("с", "между"), or the speaker telling of it;
+    a long list of names is a press release's speakers, not the parties of one meeting (None)."""
+    people = _distinct([span.party for span in spans if span.party and span.preposition in CONSULT_PREPOSITIONS])
+    if not people and speaker:
+        people = [speaker]
+    if len(people) > MAX_PARTICIPANTS:
+        return None
+    return people[:1], people[1:]
+
+
+def _directed_parties(context: ArticleContext, spans: list[_Span], speaker: Party | None, trigger_start: int,
+                      trigger_end: int, sentence_end: int) -> tuple[list[Party], list[Party]]:
+    """The actor is the last party before the trigger with no preposition (else the speaker), the
+    recipient the first party after it in the clause (else in the rest of the sentence)."""
+    parties = [span for span in spans if span.party]
+    subject = [span for span in parties if span.end <= trigger_start and span.preposition is None]
+    actor = [subject[-1].party] if subject else ([speaker] if speaker else [])
+    after = [span.party for span in parties if span.start >= trigger_end]
+    if not after:
+        after = [span.party for span in _spans(context, trigger_end, sentence_end) if span.party]
+    return actor, [party for party in after[:1] if not actor or party.id != actor[0].id]
+
+
+def _where(spans: list[_Span], trigger, trigger_start: int, recipient: list[Party]) -> dict | None:
+    places = [span for span in spans if span.place]
+    if places:
+        return min(places, key=lambda span: abs(span.start - trigger_start)).place
+    if trigger.mode == "visit":  # "посети Варшава": the host is also the place
+        return next(({"text": party.name, "id": party.id} for party in recipient if party.label == "LOC"), None)
+    return None
+
+
+def _modes(context: ArticleContext, clause_start: int, trigger_start: int, trigger_end: int, later: bool) -> list[str]:
+    """The auxiliary modes the words before the trigger (and a date after publication) give it."""
+    before = context.lower[clause_start:trigger_start]
+    future = later or FUTURE.search(before) or FUTURE.search(context.lower[trigger_start:trigger_end + 20])
+    present = {"negated": NEGATION.search(before), "hypothetical": HYPOTHETICAL.search(before), "future": future}
+    return [mode for mode, found in present.items() if found]
+
+
+def _contexts(context: ArticleContext, trigger, sentence_start: int, sentence_end: int, parties: list[Party]) -> list[str]:
     sentence = context.lower[sentence_start:sentence_end]
     contexts = [name for name, pattern in CONTEXT_PATTERNS.items() if pattern.search(sentence)]
-    if trigger.type in DIPLOMATIC_TYPES and any(party.code for party in actor + recipient):
+    if trigger.type in DIPLOMATIC_TYPES and any(party.code for party in parties):
         contexts.insert(0, "diplomatic")
-    return EventMention(trigger.type, modes, contexts, actor, recipient, where, when,
-                        (sentence_start, sentence_end), quote_index)
+    return contexts
 
 
 def _speaker_party(context: ArticleContext, quote_index: int | None, start: int, end: int) -> Party | None:
@@ -252,9 +285,10 @@ def _speaker_party(context: ArticleContext, quote_index: int | None, start: int,
         [quote for quote in context.quotes if quote.cue and start <= quote.cue.start < end]
     for quote in candidates:
         if quote.speaker and quote.speaker.id:
-            country, sector = context.people.get(quote.speaker.id, (None, None))
+            person = context.people.get(quote.speaker.id)
+            country, sector = (person.country, person.sector) if person else (None, None)
             if not country:
-                codes = actors.country_or_organisation(quote.speaker.name, quote.speaker.id)
+                codes = context.codes(quote.speaker.id, quote.speaker.name)
                 country = "+".join(codes) or None
             return Party(quote.speaker.name, quote.speaker.id, "PER", country, sector,
                          quote.speaker_mention.text if quote.speaker_mention else quote.speaker.name)

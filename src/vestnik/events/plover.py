@@ -7,9 +7,17 @@ its own detail (entity ids, sectors, the sentence offsets, the quotation) inside
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterable, Iterator
 
 from vestnik.record import Article, EventParty
+
+
+def plover_lines(records: Iterable[Article]) -> Iterator[str]:
+    """The events of `records` as PLOVER JSON Lines, in order: what every export writes."""
+    for record in records:
+        for event in plover_events(record):
+            yield json.dumps(event, ensure_ascii=False) + "\n"
 
 
 def plover_events(record: Article) -> Iterator[dict]:

@@ -42,6 +42,20 @@ def speaker_right(predicted: str | None, gold: str | None) -> bool:
     return p == g or (p and g and (p in g or g in p)) or (p.split() and g.split() and p.split()[-1] == g.split()[-1])
 
 
+def _pairs(predicted: list[dict], gold: list[dict]) -> list[tuple[int, int]]:
+    """(predicted index, gold index) pairs of quotes whose contents match (word F1 >= MATCH_F1), each quote in one
+    pair at most, the closest pairs taken first."""
+    scored = sorted(((word_f1(p["content"], g["content"]), i, j) for i, p in enumerate(predicted)
+                     for j, g in enumerate(gold)), reverse=True)
+    used_p, used_g, matches = set(), set(), []
+    for score, i, j in scored:
+        if score >= MATCH_F1 and i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+            matches.append((i, j))
+    return matches
+
+
 @dataclass
 class QuoteScore:
     documents: int = 0
@@ -54,36 +68,31 @@ class QuoteScore:
     errors: list = field(default_factory=list)
 
     def add(self, doc: str, predicted: list[dict], gold: list[dict]) -> None:
+        """Count one document: quotes paired by word F1 (best pairs first), optional gold quotes neither
+        rewarded nor punished."""
         self.documents += 1
-        pairs = sorted(((word_f1(p["content"], g["content"]), i, j) for i, p in enumerate(predicted)
-                        for j, g in enumerate(gold)), reverse=True)
-        used_p, used_g, matches = set(), set(), []
-        for score, i, j in pairs:
-            if score >= MATCH_F1 and i not in used_p and j not in used_g:
-                used_p.add(i)
-                used_g.add(j)
-                matches.append((i, j))
+        matches = _pairs(predicted, gold)
         ignored = {i for i, j in matches if gold[j].get("optional")}
         self.predicted += len(predicted) - len(ignored)
-        self.gold += sum(1 for g in gold if not g.get("optional"))
-        for g in gold:
-            if not g.get("optional"):
-                self.gold_by_type[g["type"]] += 1
+        required = [g for g in gold if not g.get("optional")]
+        self.gold += len(required)
+        self.gold_by_type.update(g["type"] for g in required)
         for i, j in matches:
-            if gold[j].get("optional"):
-                continue
-            self.matched += 1
-            self.matched_by_type[gold[j]["type"]] += 1
-            right = speaker_right((predicted[i].get("speaker") or {}).get("name"), gold[j]["speaker"])
-            self.speaker_right += right
-            if not right:
-                self.errors.append((doc, "speaker", gold[j]["content"][:60], gold[j]["speaker"], predicted[i].get("speaker")))
-        for j, g in enumerate(gold):
-            if j not in used_g and not g.get("optional"):
-                self.errors.append((doc, "missed", g["type"], g["content"][:80], g["cue"]))
-        for i, p in enumerate(predicted):
-            if i not in used_p:
-                self.errors.append((doc, "spurious", p["type"], p["content"][:80], (p.get("cue") or {}).get("text")))
+            if not gold[j].get("optional"):
+                self._count_match(doc, predicted[i], gold[j])
+        used_p, used_g = {i for i, _ in matches}, {j for _, j in matches}
+        self.errors += [(doc, "missed", g["type"], g["content"][:80], g["cue"])
+                        for j, g in enumerate(gold) if j not in used_g and not g.get("optional")]
+        self.errors += [(doc, "spurious", p["type"], p["content"][:80], (p.get("cue") or {}).get("text"))
+                        for i, p in enumerate(predicted) if i not in used_p]
+
+    def _count_match(self, doc: str, predicted: dict, gold: dict) -> None:
+        self.matched += 1
+        self.matched_by_type[gold["type"]] += 1
+        right = speaker_right((predicted.get("speaker") or {}).get("name"), gold["speaker"])
+        self.speaker_right += right
+        if not right:
+            self.errors.append((doc, "speaker", gold["content"][:60], gold["speaker"], predicted.get("speaker")))
 
     def rates(self) -> dict[str, float]:
         """Detection and end-to-end precision, recall and F1, and speaker accuracy on matched quotes."""

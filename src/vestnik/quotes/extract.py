@@ -24,9 +24,18 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from vestnik.quotes.cues import (ADJECTIVE_GENDER, CHARACTERISING, COGNITIVE, CUE_FORMS, CUE_PATTERN, DIRECTIVE,
-                                 POSSESSIVE_WORDS, SPEECH_NOUNS, VERB_FORMS)
-from vestnik.stages import sentences as _sentences  # noqa: F401  (defines doc._.sentences, which this reads)
+from vestnik.entities.people import Person
+from vestnik.quotes.cues import (
+    ADJECTIVE_GENDER,
+    CHARACTERISING,
+    COGNITIVE,
+    CUE_FORMS,
+    CUE_PATTERN,
+    DIRECTIVE,
+    POSSESSIVE_WORDS,
+    SPEECH_NOUNS,
+    VERB_FORMS,
+)
 
 Doc.set_extension("quotes", default=None, force=True)
 
@@ -77,8 +86,9 @@ class Quote:
 
 
 @dataclass
-class Person:
-    """A speaker candidate named in the article, with what the article says about them."""
+class Candidate:
+    """A speaker candidate: a person, organisation or place the article names, with the stems of the
+    titles it gave them (from `doc._.people`)."""
 
     id: str
     name: str
@@ -88,19 +98,19 @@ class Person:
 
 
 class QuoteExtractor:
-    def __init__(self, text: str, sentences: list[tuple[int, int]], paragraphs: list[tuple[int, int]], entities, names):
+    def __init__(self, text: str, sentences: list[tuple[int, int]], paragraphs: list[tuple[int, int]], entities,
+                 distinct_entities, people: dict[str, Person]):
         self.text = text
         self.sentences = sentences
         self.paragraphs = paragraphs
         self.entities = sorted(entities, key=lambda e: e.start)
-        self.people: dict[str, Person] = {}
-        for entity in self.entities:
-            if entity.label in ("PER", "ORG", "LOC") and entity.id not in self.people:
-                name = names.get(entity.id, entity.lemma)
-                self.people[entity.id] = Person(entity.id, name, entity.label, _gender(name) if entity.label == "PER" else "n")
-            if entity.label == "PER":
-                self.people[entity.id].titles.update(self._titles_before(entity.start))
-        self.last_speaker: Person | None = None
+        self.people: dict[str, Candidate] = {}
+        for entity in distinct_entities:
+            if entity.label in ("PER", "ORG", "LOC"):
+                person = people.get(entity.id)
+                self.people[entity.id] = Candidate(entity.id, entity.name, entity.label, person.gender if person else "n",
+                                                   _title_stems(person.titles) if person else set())
+        self.last_speaker: Candidate | None = None
         self.last_speaker_at = -1
         self.used_cues: set[int] = set()  # a cue attributes one quotation
 
@@ -496,7 +506,7 @@ class QuoteExtractor:
             return self._as_speaker(person), TextSpan(start, end, word)
         return None
 
-    def _resolve_pronoun(self, gender: str, before: int) -> Person | None:
+    def _resolve_pronoun(self, gender: str, before: int) -> Candidate | None:
         """The most recent agreeing person: named in the text, or quoted as a speaker, whichever came later."""
         named = next(((entity.end, self._person_of(entity)) for entity in reversed(self.entities)
                       if entity.end <= before and _is_person(entity) and _agrees(self._person_of(entity), gender)), None)
@@ -504,7 +514,7 @@ class QuoteExtractor:
             return self.last_speaker
         return named[1] if named else None
 
-    def _resolve_role(self, noun: str, gender: str, before: int) -> Person | None:
+    def _resolve_role(self, noun: str, gender: str, before: int) -> Candidate | None:
         """A role noun names the one person the article gave that title; else the nearest agreeing person."""
         stem = _title_stem(noun.replace("зам.-", "заместник-").replace("зам.", "заместник"))
         titled = [p for p in self.people.values() if p.label == "PER" and p.name[:1].isupper()
@@ -513,14 +523,8 @@ class QuoteExtractor:
             return titled[0]
         return self._resolve_pronoun(gender, before)
 
-    def _person_of(self, entity) -> Person:
+    def _person_of(self, entity) -> Candidate:
         return self.people[entity.id]
-
-    def _titles_before(self, position: int) -> set[str]:
-        """Role words just before a person's name: "руският заместник-министър на външните работи Сергей Рябков"."""
-        window = self.text[max(0, position - 80):position]
-        window = re.split(r"[.;:!?\"„“”]|,\s", window)[-1]
-        return {_title_stem(word) for word in re.findall(r"[а-я][а-я.-]+", window) if len(word) > 3}
 
     def _sentence_start(self, position: int) -> int:
         return next((a for a, b in self.sentences if a <= position < b), position)
@@ -531,7 +535,7 @@ class QuoteExtractor:
             return self._as_speaker(self.last_speaker), None
         return None, None
 
-    def _as_speaker(self, person: Person | None) -> Speaker | None:
+    def _as_speaker(self, person: Candidate | None) -> Speaker | None:
         return Speaker(person.name, person.id) if person else None
 
     def _quote(self, start, end, kind, cue, mention, speaker) -> Quote:
@@ -633,29 +637,22 @@ def _cue_gender(cue: re.Match) -> str:
     return ADJECTIVE_GENDER.get(cue.group("adjective"), "")
 
 
-def _gender(name: str) -> str:
-    """"f" or "m" from Bulgarian name endings; "" when the name does not tell ("Мей", "Шерман")."""
-    words = name.split()
-    last, first = words[-1].lower(), words[0].lower()
-    if last.endswith(("ова", "ева", "ска", "ина")) or (len(words) > 1 and first.endswith(("а", "я"))
-                                                         and first not in ("никола", "илия", "фома", "лука")):
-        return "f"
-    if last.endswith(("ов", "ев", "ски", "ин")) or len(words) > 1:
-        return "m"
-    return ""
-
-
 def _is_person(entity) -> bool:
     """A named person; not a group tagged PER such as "европейците", "британците"."""
     return entity.label == "PER" and entity.lemma[:1].isupper()
 
 
-def _agrees(person: Person | None, gender: str) -> bool:
+def _agrees(person: Candidate | None, gender: str) -> bool:
     if person is None:
         return False
     if gender == "pl":
         return person.label != "PER"
     return not gender or not person.gender or person.gender == gender
+
+
+def _title_stems(titles: tuple[str, ...]) -> set[str]:
+    """The role words of a person's titles, as stems: "руският заместник-министър" → {"руск", "заместник-министър"}."""
+    return {_title_stem(word) for title in titles for word in re.findall(r"[а-я][а-я.-]+", title) if len(word) > 3}
 
 
 def _title_stem(word: str) -> str:
@@ -667,22 +664,12 @@ def _title_stem(word: str) -> str:
 
 
 def extract_quotes(doc: Doc) -> list[Quote]:
-    sentences = doc._.sentences
-    text = doc.text  # rebuilt from the tokens at every access: read it once
-    paragraphs, start = [], 0
-    for block in text.split("\n\n"):
-        paragraphs.append((start, start + len(block)))
-        start += len(block) + 2
-    entities = doc._.entities or []
-    names = {}
-    for entity in entities:
-        best = names.get(entity.id)
-        if best is None or len(entity.lemma.split()) > len(best.split()):
-            names[entity.id] = entity.lemma
-    return QuoteExtractor(text, sentences, paragraphs, entities, names).extract()
+    return QuoteExtractor(doc.text, doc._.sentences, doc._.paragraphs, doc._.entities or [], doc._.distinct_entities or [],
+                          doc._.people or {}).extract()
 
 
-@Language.component("vestnik_quotes")
+@Language.component("vestnik_quotes", requires=["doc._.sentences", "doc._.paragraphs", "doc._.entities",
+                                               "doc._.distinct_entities", "doc._.people"], assigns=["doc._.quotes"])
 def attach_quotes(doc: Doc) -> Doc:
     doc._.quotes = extract_quotes(doc)
     return doc

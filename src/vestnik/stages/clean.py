@@ -80,13 +80,24 @@ def clean(text: str, title: str | None = None) -> CleanText:
         if kept:
             kept_blocks.setdefault(block, []).append(line)
     paragraphs_text = ["\n".join(block) for block in kept_blocks.values()]
-    body, paragraphs, offset = [], [], 0
-    for paragraph in paragraphs_text:
-        body.append(paragraph)
-        paragraphs.append((offset, offset + len(paragraph)))
-        offset += len(paragraph) + 2
     headline = title or (paragraphs_text[0] if len(paragraphs_text) > 1 and _is_headline(paragraphs_text[0]) else None)
-    return CleanText(text="\n\n".join(body), title=headline, paragraphs=paragraphs, removed=removed)
+    body = PARAGRAPH_BREAK.join(paragraphs_text)
+    return CleanText(text=body, title=headline, paragraphs=paragraph_offsets(body), removed=removed)
+
+
+PARAGRAPH_BREAK = "\n\n"
+"""What separates the paragraphs of a cleaned text (a paragraph holds none)."""
+
+
+def paragraph_offsets(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph of a cleaned text: the one definition every stage reads."""
+    if not text:
+        return []
+    offsets, start = [], 0
+    for paragraph in text.split(PARAGRAPH_BREAK):
+        offsets.append((start, start + len(paragraph)))
+        start += len(paragraph) + len(PARAGRAPH_BREAK)
+    return offsets
 
 
 def _blocks(text: str) -> list[list[str]]:
@@ -118,30 +129,54 @@ def _key(line: str) -> str:
 
 
 def _remove_boilerplate(lines: list[str]) -> tuple[list[bool], list[Removed]]:
-    keep = [True] * len(lines)
+    reasons = _repeated_lines(lines)
+    reasons.update(_furniture_lines(lines, reasons))
+    keep = [i not in reasons for i in range(len(lines))]
+    if not any(keep):  # never throw a whole article away: furniture rules are for lines around a body
+        return [True] * len(lines), []
+    removed: dict[tuple[str, str], Removed] = {}
+    for i in sorted(reasons):
+        entry = removed.setdefault((lines[i], reasons[i]), Removed(lines[i], reasons[i], 0))
+        entry.count += 1
+    return keep, list(removed.values())
+
+
+def _repeated_lines(lines: list[str]) -> dict[int, str]:
+    """Lines repeated right below themselves: a repeated title, a teaser (headline and standfirst), a paragraph."""
     reasons: dict[int, str] = {}
     i = 0
     while i < len(lines):
         run = 1
         while i + run < len(lines) and _key(lines[i + run]) == _key(lines[i]):
             run += 1
-        if run > 1 and i == 0:
-            for j in range(1, run):
-                reasons[j] = "repeated_title"
-        elif run > 1 and _is_headline(lines[i]):
-            for j in range(i, i + run):
-                reasons[j] = "teaser_headline"
-            after = i + run
-            if after < len(lines) and _is_headline(lines[after]) and _furniture(lines[after]) is None:
-                reasons[after] = "teaser_standfirst"
-                run += 1
-        elif run > 1:
-            for j in range(i + 1, i + run):
-                reasons[j] = "repeated_paragraph"
+        if run > 1:
+            run += _repeated_run(lines, i, run, reasons)
         i += run
+    return reasons
+
+
+def _repeated_run(lines: list[str], i: int, run: int, reasons: dict[int, str]) -> int:
+    """The reasons for a run of `run` equal lines at `i`; returns how many lines after it go with it."""
+    if i == 0:
+        reasons.update(dict.fromkeys(range(1, run), "repeated_title"))
+        return 0
+    if not _is_headline(lines[i]):
+        reasons.update(dict.fromkeys(range(i + 1, i + run), "repeated_paragraph"))
+        return 0
+    reasons.update(dict.fromkeys(range(i, i + run), "teaser_headline"))
+    after = i + run
+    if after < len(lines) and _is_headline(lines[after]) and _furniture(lines[after]) is None:
+        reasons[after] = "teaser_standfirst"
+        return 1
+    return 0
+
+
+def _furniture_lines(lines: list[str], taken: dict[int, str]) -> dict[int, str]:
+    """Page furniture (`_furniture`) and the related-article headlines after a "read more" marker."""
+    reasons: dict[int, str] = {}
     links_left = 0
     for i, line in enumerate(lines):
-        if i in reasons:
+        if i in taken:
             continue
         reason = _furniture(line)
         if reason == "read_more":
@@ -153,14 +188,7 @@ def _remove_boilerplate(lines: list[str]) -> tuple[list[bool], list[Removed]]:
             links_left = 0 if reason is None else links_left
         if reason:
             reasons[i] = reason
-    removed: dict[tuple[str, str], Removed] = {}
-    for i in sorted(reasons):
-        keep[i] = False
-        entry = removed.setdefault((lines[i], reasons[i]), Removed(lines[i], reasons[i], 0))
-        entry.count += 1
-    if not any(keep):  # never throw a whole article away: furniture rules are for lines around a body
-        return [True] * len(lines), []
-    return keep, list(removed.values())
+    return reasons
 
 
 def _furniture(line: str) -> str | None:

@@ -105,51 +105,79 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
 def _resolve(kind: str, match: re.Match, published: date | None, context):
     """(value, granularity, relative, (year, month) for later ordinal days or None)."""
     group = match.groupdict()
-    if kind in ("day_month", "numeric", "iso"):
-        month = _month_number(group["month"])
-        day = int(group["day"])
-        if group.get("year"):
-            value = _safe_date(int(group["year"]), month, day)
-            return _iso(value), "day", False, (value.year, month) if value else None
-        if published is None:
-            return None, "day", True, None
-        value = _nearest_year(published, month, day)
-        return _iso(value), "day", True, (value.year, month) if value else None
-    if kind == "month_year":
-        return f"{int(group['year']):04d}-{_month_number(group['month']):02d}", "month", False, None
-    if kind == "month":
-        if published is None:
-            return None, "month", True, None
-        value = _nearest_year(published, _month_number(group["month"]), 1)
-        return f"{value.year:04d}-{value.month:02d}", "month", True, None
-    if kind == "year":
-        return group["year"] or group["year2"], "year", False, None
-    if kind == "ordinal_day":
-        year_month = context or ((published.year, published.month) if published else None)
-        if year_month is None:
-            return None, "day", True, None
-        return _iso(_safe_date(*year_month, int(group["day"]))), "day", True, None
+    if kind in ABSOLUTE:
+        return ABSOLUTE[kind](group, published, context)
     if published is None:
         return None, _granularity(kind, group), True, None
-    if kind == "relative_day":
-        word = group["word"].lower()
-        offset = next(days for stem, days in RELATIVE_DAYS.items() if word.startswith(stem))
-        return _iso(published + timedelta(days=offset)), "day", True, None
-    if kind == "weekday":
-        return _iso(_weekday(published, WEEKDAYS[group["weekday"].lower()], group["direction"])), "day", True, None
-    if kind == "period":
-        return _period(published, group), _granularity(kind, group), True, None
+    return (*RELATIVE[kind](group, published), True, None)
+
+
+def _day_month(group: dict, published: date | None, _context):
+    month, day = _month_number(group["month"]), int(group["day"])
+    if group.get("year"):
+        value = _safe_date(int(group["year"]), month, day)
+        return _iso(value), "day", False, (value.year, month) if value else None
+    if published is None:
+        return None, "day", True, None
+    value = _nearest_year(published, month, day)
+    return _iso(value), "day", True, (value.year, month) if value else None
+
+
+def _month_year(group: dict, _published, _context):
+    return f"{int(group['year']):04d}-{_month_number(group['month']):02d}", "month", False, None
+
+
+def _month(group: dict, published: date | None, _context):
+    if published is None:
+        return None, "month", True, None
+    value = _nearest_year(published, _month_number(group["month"]), 1)
+    return f"{value.year:04d}-{value.month:02d}", "month", True, None
+
+
+def _year(group: dict, _published, _context):
+    return group["year"] or group["year2"], "year", False, None
+
+
+def _ordinal_day(group: dict, published: date | None, context):
+    year_month = context or ((published.year, published.month) if published else None)
+    if year_month is None:
+        return None, "day", True, None
+    return _iso(_safe_date(*year_month, int(group["day"]))), "day", True, None
+
+
+def _relative_day(group: dict, published: date) -> tuple[str | None, str]:
+    word = group["word"].lower()
+    offset = next(days for stem, days in RELATIVE_DAYS.items() if word.startswith(stem))
+    return _iso(published + timedelta(days=offset)), "day"
+
+
+def _weekday_of(group: dict, published: date) -> tuple[str | None, str]:
+    return _iso(_weekday(published, WEEKDAYS[group["weekday"].lower()], group["direction"])), "day"
+
+
+def _period_of(group: dict, published: date) -> tuple[str | None, str]:
+    return _period(published, group), _granularity("period", group)
+
+
+def _offset(group: dict, published: date) -> tuple[str | None, str]:
     amount = int(group["amount"]) if group["amount"].isdigit() else NUMBER_WORDS[group["amount"].lower()]
     sign = -1 if group["direction"].lower() == "преди" else 1
     unit = group["unit"].lower()
     if unit.startswith("ден") or unit == "дни":
-        return _iso(published + timedelta(days=sign * amount)), "day", True, None
+        return _iso(published + timedelta(days=sign * amount)), "day"
     if unit.startswith("седмиц"):
-        return _week(published + timedelta(weeks=sign * amount)), "week", True, None
+        return _week(published + timedelta(weeks=sign * amount)), "week"
     if unit.startswith("месец"):
         shifted = published + relativedelta(months=sign * amount)
-        return f"{shifted.year:04d}-{shifted.month:02d}", "month", True, None
-    return str(published.year + sign * amount), "year", True, None
+        return f"{shifted.year:04d}-{shifted.month:02d}", "month"
+    return str(published.year + sign * amount), "year"
+
+
+ABSOLUTE = {"day_month": _day_month, "numeric": _day_month, "iso": _day_month, "month_year": _month_year,
+            "month": _month, "year": _year, "ordinal_day": _ordinal_day}
+"""Expressions that resolve by themselves, or need the publication date only when they lack a year."""
+RELATIVE = {"relative_day": _relative_day, "weekday": _weekday_of, "period": _period_of, "offset": _offset}
+"""Expressions that always count from the publication date."""
 
 
 def _granularity(kind: str, group: dict) -> str:

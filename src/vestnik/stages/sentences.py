@@ -1,4 +1,4 @@
-"""Sentences: the `vestnik_sentences` component and the sentence offsets other stages read.
+"""Sentences: the `vestnik_sentences` component and the sentence (and paragraph) offsets other stages read.
 
 spaCy's Bulgarian tokenizer already keeps abbreviations ("Зам.-министърът", "гр.", "проф.",
 "д-р", "т.е.") as single tokens, so a sentence ends at a full stop, question or exclamation
@@ -14,10 +14,13 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from vestnik.stages.clean import paragraph_offsets
+
 SENTENCE_FINAL = {".", "!", "?", "…", "...", "?!", "!?", "?.."}
 CLOSERS = {'"', "“", "”", "»", "’", "'", ")", "]"}
 OPENERS = {'"', "„", "“", "«", "(", "-", "–", "—"}
 Doc.set_extension("sentences", default=None, force=True)  # (start, end) of each sentence, for the later stages
+Doc.set_extension("paragraphs", default=None, force=True)  # (start, end) of each paragraph: clean's, given with the text
 
 NOT_A_START = numpy.uint64(2**64 - 1)  # -1 as spaCy stores it in a uint64 attribute array
 FINAL_ABBREVIATIONS = {"г.", "др."}
@@ -25,7 +28,7 @@ FINAL_ABBREVIATIONS = {"г.", "др."}
 needs a capitalised word next, as after a full stop."""
 
 
-@Language.component("vestnik_sentences")
+@Language.component("vestnik_sentences", assigns=["token.is_sent_start", "doc._.sentences", "doc._.paragraphs"])
 def split_sentences(doc: Doc) -> Doc:
     """Sentence starts at paragraph breaks and after sentence-final punctuation before a new sentence."""
     texts = [token.text for token in doc]
@@ -45,6 +48,8 @@ def split_sentences(doc: Doc) -> Doc:
     flags[sorted(starts), 0] = 1
     doc.from_array([SENT_START], flags)
     doc._.sentences = sentence_offsets(doc)
+    if doc._.paragraphs is None:  # a text that did not come through clean (a test, an evaluation)
+        doc._.paragraphs = paragraph_offsets(doc.text)
     return doc
 
 

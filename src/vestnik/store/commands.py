@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -13,18 +12,18 @@ from typing import TextIO
 
 from tqdm import tqdm
 
-from vestnik.config import Settings
+from vestnik.config import Settings, progress_wanted
 from vestnik.stages.ingest import InputError
 from vestnik.store.database import Store
 from vestnik.store.ingest import IngestReport, ingest as ingest_articles
-from vestnik.events.plover import plover_events
+from vestnik.events.plover import plover_lines
 from vestnik.store.search import Hit, Profile, Story, entity_profile, search, stored_records, stories, who_said
 
 
 def ingest(paths: list[str], store: Store, settings: Settings) -> int:
     """Ingest `paths`, naming each failure on stderr and summing up at the end; returns the number of failures."""
     report = IngestReport()
-    show_progress = sys.stderr.isatty() and not os.environ.get("CI")
+    show_progress = progress_wanted()
     for result in tqdm(ingest_articles(paths, store, settings, report), unit="article", disable=not show_progress, delay=0.5):
         if isinstance(result, InputError):
             print(f"vestnik: {result}", file=sys.stderr)
@@ -34,9 +33,7 @@ def ingest(paths: list[str], store: Store, settings: Settings) -> int:
 
 def export(store: Store, out: TextIO, date_from: str | None, date_to: str | None) -> None:
     """The events of the store's latest article versions as PLOVER JSON Lines, oldest article first."""
-    for record in stored_records(store, _date(date_from), _date(date_to)):
-        for event in plover_events(record):
-            out.write(json.dumps(event, ensure_ascii=False) + "\n")
+    out.writelines(plover_lines(stored_records(store, _date(date_from), _date(date_to))))
 
 
 def show(args: argparse.Namespace, store: Store) -> str:

@@ -9,6 +9,7 @@ belongs to. Opening a store upgrades its schema to the newest migration.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,14 +20,15 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, case, create_engine, event, func, or_, select, text, update
+from sqlalchemy import Connection, Engine, create_engine, event, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from vestnik.entities.names import display_name
 from vestnik.pipeline import content_hash
 from vestnik.record import Article, Event
 from vestnik.store import similarity
-from vestnik.store.tables import (articles, entities, event_participants, events, lsh_buckets, mentions, minhashes,
-                                  quotes, removed, search_documents, story_keys)
+from vestnik.store.tables import (articles, entities, entity_names, event_participants, events, lsh_buckets, mentions,
+                                  minhashes, quotes, removed, search_documents, story_keys)
 from vestnik.store.terms import terms
 
 
@@ -160,41 +162,32 @@ class Store:
                  "name_key": _name_key(known.get(e.id, ""), [e.name, e.latin, *(
                      name for i in e.mentions for name in (record.entities[i].lemma, record.entities[i].latin))])}
                 for e in record.distinct_entities])
-        rows = {
-            mentions: [{"article_id": record.id, "position": i, "entity_id": m.id, "start_char": m.start, "end_char": m.end,
-                        "text": m.text, "lemma": m.lemma, "label": m.label} for i, m in enumerate(record.entities)],
-            quotes: [{"article_id": record.id, "position": i, "start_char": q.start, "end_char": q.end, "content": q.content,
-                      "type": q.type, "cue": q.cue.text if q.cue else None,
-                      "speaker_mention": q.speaker_mention.text if q.speaker_mention else None,
-                      "speaker_name": q.speaker.name if q.speaker else None,
-                      "speaker_id": q.speaker.id if q.speaker else None} for i, q in enumerate(record.quotes)],
-            events: [_event_row(record.id, i, e) for i, e in enumerate(record.events)],
-            event_participants: [{"article_id": record.id, "event_position": i, "role": role, "position": j,
-                                  "entity_id": p.id, "name": p.name, "code": p.code}
-                                 for i, e in enumerate(record.events) for role in ("actor", "recipient")
-                                 for j, p in enumerate(getattr(e, role))],
-            removed: [{"article_id": record.id, "position": i, "text": r.text, "reason": r.reason, "count": r.count}
-                      for i, r in enumerate(record.removed)],
-            search_documents: [{"kind": "article", "article_id": record.id, "position": 0, "terms": _terms(record.text)}]
-            + [{"kind": "quote", "article_id": record.id, "position": i,
-                "terms": _terms(" ".join([q.content, q.speaker.name if q.speaker else ""]))} for i, q in enumerate(record.quotes)]
-            + [{"kind": "event", "article_id": record.id, "position": i, "terms": _terms(_event_text(e))}
-               for i, e in enumerate(record.events)],
-        }
-        for table, table_rows in rows.items():
+            self._count_names(connection, record)
+        for table, table_rows in _analysis_rows(record).items():
             if table_rows:
                 connection.execute(table.insert(), table_rows)
 
     @cached_property
     def _entity_upsert(self):
-        """One row per entity id; a later, fuller name ("Сергей Рябков" after "Рябков") replaces a shorter one,
-        and the names to find it by gather every base form it has had ("Русия" beside "руската държава")."""
-        insert = (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(entities)
-        fuller = func.length(insert.excluded.name) > func.length(entities.c.name)
-        return insert.on_conflict_do_update(index_elements=[entities.c.id], set_={
-            "name": case((fuller, insert.excluded.name), else_=entities.c.name),
-            "latin": case((fuller, insert.excluded.latin), else_=entities.c.latin),
-            "name_key": insert.excluded.name_key})
+        """One row per entity id; the names to find it by gather every base form it has had ("Русия"
+        beside "руската държава"). Its name is set by `_count_names`."""
+        insert = self._insert(entities)
+        return insert.on_conflict_do_update(index_elements=[entities.c.id], set_={"name_key": insert.excluded.name_key})
+
+    def _insert(self, table):
+        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
+
+    def _count_names(self, connection: Connection, record: Article) -> None:
+        """Count the article's base forms of each entity into `entity_names`, and name each entity as an
+        article does (`display_name`), over every mention the store has of it."""
+        counts = Counter((m.id, m.lemma) for m in record.entities)
+        latin = {(m.id, m.lemma): m.latin for m in record.entities}
+        insert = self._insert(entity_names)
+        connection.execute(insert.on_conflict_do_update(
+            index_elements=[entity_names.c.entity_id, entity_names.c.name],
+            set_={"mentions": entity_names.c.mentions + insert.excluded.mentions}),
+            [{"entity_id": key[0], "name": key[1], "latin": latin[key], "mentions": count} for key, count in counts.items()])
+        rename_entities(connection, {m.id for m in record.entities})
 
     def _near_duplicate(self, connection: Connection, signature, text_hash: str,
                         url: str | None) -> tuple[str | None, float | None]:
@@ -296,6 +289,39 @@ def _event_row(article_id: str, position: int, event_: Event) -> dict:
             "event": event_.model_dump(mode="json")}
 
 
+def _analysis_rows(record: Article) -> dict:
+    """The rows of each table that spreads out the record's analysis."""
+    return {
+        mentions: [{"article_id": record.id, "position": i, "entity_id": m.id, "start_char": m.start, "end_char": m.end,
+                    "text": m.text, "lemma": m.lemma, "label": m.label} for i, m in enumerate(record.entities)],
+        quotes: [_quote_row(record.id, i, q) for i, q in enumerate(record.quotes)],
+        events: [_event_row(record.id, i, e) for i, e in enumerate(record.events)],
+        event_participants: [{"article_id": record.id, "event_position": i, "role": role, "position": j,
+                              "entity_id": p.id, "name": p.name, "code": p.code}
+                             for i, e in enumerate(record.events) for role in ("actor", "recipient")
+                             for j, p in enumerate(getattr(e, role))],
+        removed: [{"article_id": record.id, "position": i, "text": r.text, "reason": r.reason, "count": r.count}
+                  for i, r in enumerate(record.removed)],
+        search_documents: _search_rows(record),
+    }
+
+
+def _quote_row(article_id: str, position: int, quote) -> dict:
+    return {"article_id": article_id, "position": position, "start_char": quote.start, "end_char": quote.end,
+            "content": quote.content, "type": quote.type, "cue": quote.cue.text if quote.cue else None,
+            "speaker_mention": quote.speaker_mention.text if quote.speaker_mention else None,
+            "speaker_name": quote.speaker.name if quote.speaker else None,
+            "speaker_id": quote.speaker.id if quote.speaker else None}
+
+
+def _search_rows(record: Article) -> list[dict]:
+    return ([{"kind": "article", "article_id": record.id, "position": 0, "terms": _terms(record.text)}]
+            + [{"kind": "quote", "article_id": record.id, "position": i,
+                "terms": _terms(" ".join([q.content, q.speaker.name if q.speaker else ""]))} for i, q in enumerate(record.quotes)]
+            + [{"kind": "event", "article_id": record.id, "position": i, "terms": _terms(_event_text(e))}
+               for i, e in enumerate(record.events)])
+
+
 def _event_text(event_: Event) -> str:
     names = [party.name for party in event_.actor + event_.recipient]
     return " ".join([event_.evidence.text, event_.where.text if event_.where else "", *names])
@@ -303,6 +329,21 @@ def _event_text(event_: Event) -> str:
 
 def _terms(text: str) -> str:
     return " ".join(terms(text))
+
+
+def rename_entities(connection: Connection, ids: set[str]) -> None:
+    """Set the name (and its Latin spelling) of the entities `ids` from their counted base forms."""
+    forms: dict[str, dict[str, tuple[int, str]]] = {}
+    ordered = sorted(ids)
+    for chunk in (ordered[at:at + 500] for at in range(0, len(ordered), 500)):  # bound the query's parameters
+        rows = connection.execute(select(entity_names.c.entity_id, entity_names.c.name, entity_names.c.mentions,
+                                         entity_names.c.latin).where(entity_names.c.entity_id.in_(chunk)))
+        for entity_id, name, count, latin in rows:
+            forms.setdefault(entity_id, {})[name] = (count, latin)
+    for entity_id, names in forms.items():
+        name = display_name(Counter({form: count for form, (count, _) in names.items()}))
+        connection.execute(update(entities).where(entities.c.id == entity_id, entities.c.name != name)
+                           .values(name=name, latin=names[name][1]))
 
 
 def _name_key(known: str, names: list[str]) -> str:

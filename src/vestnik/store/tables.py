@@ -34,6 +34,12 @@ entities = Table(
     Column("name_key", Text, nullable=False),  # every lower-case base form and Latin name it has had, tab-separated, for lookups by name
 )
 
+entity_names = Table(
+    "entity_names", metadata,  # every base form an entity has had in the store, and how many mentions had it
+    Column("entity_id", Text, ForeignKey("entities.id"), primary_key=True), Column("name", Text, primary_key=True),
+    Column("latin", Text, nullable=False), Column("mentions", Integer, nullable=False),
+)
+
 mentions = Table(
     "mentions", metadata,
     Column("article_id", String(32), ForeignKey("articles.id"), primary_key=True),

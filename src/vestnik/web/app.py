@@ -11,9 +11,8 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from collections.abc import Iterator
 from contextlib import asynccontextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from importlib import resources
 from typing import Annotated, Literal
@@ -30,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vestnik import __version__
 from vestnik.config import Settings
-from vestnik.events.plover import plover_events
+from vestnik.events.plover import plover_lines
 from vestnik.record import Article
 from vestnik.stages.ingest import InputError, RawArticle
 from vestnik.store.database import Store, StoreError
@@ -69,7 +68,7 @@ class WebSettings:
     max_body: int = DEFAULT_MAX_BODY  # bytes a request body may have
     max_chars: int = DEFAULT_MAX_PASTED  # characters of text one request may have analysed
     api_key: str | None = None  # POST /api/articles is disabled without one
-    model: str = "default"  # entity model for pasted articles: default, fast or a model directory
+    pipeline: Settings = field(default_factory=Settings)  # the analysis of pasted articles (entity model, limits)
     analysis: PoolSettings = field(default_factory=PoolSettings)  # how many analyse at once, wait, and for how long
 
 
@@ -83,8 +82,8 @@ class ArticleIn(BaseModel):
 
 def create_app(store: Store, settings: WebSettings = WebSettings(), pool: AnalysisPool | None = None) -> FastAPI:
     """The application; analyses go to `pool` (one of its own, stopped with the app, when none is given)."""
-    workers = pool or AnalysisPool(settings.model, settings.analysis)
-    analysis = Settings(max_chars=settings.max_chars)
+    workers = pool or AnalysisPool(settings.pipeline.model, settings.analysis)
+    analysis = replace(settings.pipeline, max_chars=min(settings.pipeline.max_chars, settings.max_chars), processes=1)
 
     @asynccontextmanager
     async def lifespan(_app):
@@ -199,11 +198,7 @@ def create_app(store: Store, settings: WebSettings = WebSettings(), pool: Analys
              response_class=StreamingResponse)
     def api_plover(date_from: Annotated[date | None, Query(alias="from")] = None,
                    date_to: Annotated[date | None, Query(alias="to")] = None) -> StreamingResponse:
-        def lines() -> Iterator[str]:
-            for record in stored_records(store, date_from, date_to):
-                for event in plover_events(record):
-                    yield json.dumps(event, ensure_ascii=False) + "\n"
-        return StreamingResponse(lines(), media_type="application/x-ndjson",
+        return StreamingResponse(plover_lines(stored_records(store, date_from, date_to)), media_type="application/x-ndjson",
                                  headers={"Content-Disposition": 'attachment; filename="events.plover.jsonl"'})
 
     @app.get("/api/stories", tags=["stories"], summary="Stories of a period with their article counts")
