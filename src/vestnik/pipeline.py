@@ -23,16 +23,9 @@ from spacy.tokens import Doc
 
 from vestnik.analysis import analyse_docs, build_nlp
 from vestnik.config import Settings
-from vestnik.events.detect import EventMention
 from vestnik.record import (
     Article,
-    DateExpression,
-    Event,
-    EventParty,
     Offsets,
-    Quotation,
-    RemovedLine,
-    TextSpan,
 )
 from vestnik.stages.clean import CleanText, clean
 from vestnik.stages.feeds import read_sources
@@ -190,7 +183,7 @@ def _analyze_batch(batch: list[Prepared | InputError], nlp: Language) -> Iterato
 
 
 def build_record(item: Prepared, doc: Doc) -> Article:
-    cleaned, text = item.cleaned, doc.text  # Doc.text is rebuilt at every access: read it once
+    cleaned = item.cleaned
     return Article(
         id=article_id(item.raw),
         source=item.raw.source,
@@ -202,22 +195,12 @@ def build_record(item: Prepared, doc: Doc) -> Article:
         language=item.language,
         stages=list(doc._.stages),
         text=cleaned.text,
-        removed=[RemovedLine(text=r.text, reason=r.reason, count=r.count) for r in cleaned.removed],
+        removed=cleaned.removed,
         paragraphs=[Offsets(start=start, end=end) for start, end in doc._.paragraphs],
         sentences=[Offsets(start=start, end=end) for start, end in doc._.sentences],
-        dates=[DateExpression(start=d.start, end=d.end, text=d.text, value=d.value,
-                              granularity=d.granularity, relative=d.relative) for d in doc._.dates],
+        dates=doc._.dates,
         entities=doc._.entities or [],
         distinct_entities=doc._.distinct_entities or [],
-        quotes=[Quotation.model_validate(quote, from_attributes=True) for quote in doc._.quotes or ()],
-        events=[_event(event, text) for event in doc._.events or ()],
+        quotes=list(doc._.quotes or ()),
+        events=list(doc._.events or ()),
     )
-
-
-def _event(event: EventMention, text: str) -> Event:
-    start, end = event.evidence
-    return Event(type=event.type, mode=event.mode, modes=event.modes, context=event.context,
-                 actor=[EventParty.model_validate(party, from_attributes=True) for party in event.actor],
-                 recipient=[EventParty.model_validate(party, from_attributes=True) for party in event.recipient],
-                 where=event.where, when=event.when, evidence=TextSpan(start=start, end=end, text=text[start:end]),
-                 quote_index=event.quote_index)

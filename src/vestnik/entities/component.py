@@ -17,8 +17,10 @@ from itertools import pairwise
 from pathlib import Path
 
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from vestnik.bulgarian import COORDINATORS, PREPOSITIONS
 from vestnik.entities.kb import KnowledgeBase, local_id, normalise
 from vestnik.entities.lemma import BaseFormRules
 from vestnik.entities.names import display_name
@@ -126,7 +128,7 @@ def tag_quoted_names(doc: Doc) -> Doc:
     return doc
 
 
-DANGLING = {"в", "във", "на", "за", "по", "от", "и", "с", "със", "към", "до"}
+DANGLING = {*PREPOSITIONS, *COORDINATORS}
 """A name does not end with a preposition or a conjunction."""
 
 
@@ -198,19 +200,23 @@ def tag_repeated_names(doc: Doc) -> Doc:
     majority = {words: _clear_majority(counts) for words, counts in labels.items()}
     kept = [Span(doc, span.start, span.end, label=majority.get(_words(span)) or span.label_) for span in doc.ents]
     taken = {i for span in kept for i in range(span.start, span.end)}
-    words_of_doc = [token.text for token in doc]
-    positions: dict[str, list[int]] = {}
-    for i, word in enumerate(words_of_doc):
-        positions.setdefault(word, []).append(i)
     added = []
-    for words, counts in sorted(labels.items(), key=lambda item: -len(item[0])):
-        size = len(words)
-        for start in positions.get(words[0], ()):
-            if tuple(words_of_doc[start:start + size]) == words and not taken.intersection(range(start, start + size)):
-                added.append(Span(doc, start, start + size, label=majority[words] or counts.most_common(1)[0][0]))
-                taken.update(range(start, start + size))
+    for words, start, end in _occurrences(doc, list(labels)):  # the longest names first
+        if not taken.intersection(range(start, end)):
+            added.append(Span(doc, start, end, label=majority[words] or labels[words].most_common(1)[0][0]))
+            taken.update(range(start, end))
     doc.ents = sorted([*kept, *added], key=lambda span: span.start)
     return doc
+
+
+def _occurrences(doc: Doc, names: list[tuple[str, ...]]) -> list[tuple[tuple[str, ...], int, int]]:
+    """Every occurrence of each name (a word sequence) in the document, longest names first, by spaCy's
+    PhraseMatcher on the tokens' exact text."""
+    matcher = PhraseMatcher(doc.vocab, attr="ORTH")
+    for number, words in enumerate(names):
+        matcher.add(str(number), [Doc(doc.vocab, words=list(words))])
+    found = [(names[int(doc.vocab.strings[key])], start, end) for key, start, end in matcher(doc)]
+    return sorted(found, key=lambda match: (-len(match[0]), names.index(match[0]), match[1]))
 
 
 def _words(span: Span) -> tuple[str, ...]:

@@ -28,6 +28,7 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from vestnik.bulgarian import COORDINATORS, PREPOSITIONS
 from vestnik.entities.people import Person
 from vestnik.events import actors
 from vestnik.events.lexicon import (
@@ -40,12 +41,12 @@ from vestnik.events.lexicon import (
     TRIGGER_PATTERNS,
     TYPE_MODES,
 )
+from vestnik.record import Event, EventDate, EventParty, EventPlace, TextSpan
 
 Doc.set_extension("events", default=None, force=True)
 
 CLAUSE_BREAK = re.compile(r";|,\s+(?=(?:а|но|докато|че|защото|тъй като)\s)")
-PREPOSITION = re.compile(r"(?:^|[\s\"„“(])(в|във|на|от|с|със|към|срещу|за|между|до|по|при|около|след|преди|пред|без|"
-                         r"чрез|и|или)\s+[\"„“]?$", re.IGNORECASE)
+PREPOSITION = re.compile(r"(?:^|[\s\"„“(])(" + "|".join(PREPOSITIONS + COORDINATORS) + r")\s+[\"„“]?$", re.IGNORECASE)
 PLACE_PREPOSITIONS = {"в", "във"}
 CONSULT_PREPOSITIONS = {None, "с", "със", "между", "на"}
 """Who takes part in talks: "Русия и САЩ", "със САЩ", "между Русия и САЩ", "заседание на Съвета Русия-НАТО";
@@ -57,41 +58,14 @@ a title also ends at the person named before ("руският министър �
 
 
 @dataclass
-class Party:
-    name: str
-    id: str | None
-    label: str  # PER, ORG, LOC
-    code: str | None  # ISO 3166 alpha-3 country or an organisation code
-    sector: str | None  # GOV, MIL, …
-    text: str  # the words in the article
-
-
-@dataclass
-class EventMention:
-    type: str
-    modes: list[str]
-    context: list[str]
-    actor: list[Party]
-    recipient: list[Party]
-    where: dict | None  # text, id
-    when: dict  # value, text
-    evidence: tuple[int, int]
-    quote_index: int | None
-
-    @property
-    def mode(self) -> str | None:
-        return self.modes[0] if self.modes else None
-
-
-@dataclass
 class _Span:
     """A party, place or date found in the text, with the preposition in front of it."""
 
     start: int
     end: int
     preposition: str | None
-    party: Party | None = None
-    place: dict | None = None
+    party: EventParty | None = None
+    place: EventPlace | None = None
 
 
 @dataclass
@@ -127,12 +101,14 @@ def attach_events(doc: Doc) -> Doc:
              for entity in doc._.distinct_entities or ()}
     context = ArticleContext(text, _lower(text), doc._.published, entities, doc._.dates or [], doc._.quotes or [],
                              names, doc._.people or {})
-    events: list[EventMention] = []
+    events: list[Event] = []
     for start, end in doc._.sentences:
         if DELEGATION.search(text, start, end):
             _join_delegation(context, events, start, end)
         events.extend(_sentence_events(context, start, end))
     doc._.events = _merged(events)
+    for event in doc._.events:
+        event.mode = event.modes[0] if event.modes else None  # once the merged events have all their modes
     return doc
 
 
@@ -141,18 +117,20 @@ def _lower(text: str) -> str:
     return lower if len(lower) == len(text) else "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
-def _party(context: ArticleContext, mention) -> Party | None:
+def _party(context: ArticleContext, mention) -> EventParty | None:
     name = context.name(mention)
     if mention.label == "PER":
         person = context.people.get(mention.id)
-        return Party(name, mention.id, "PER", person and person.country, person and person.sector, mention.text)
+        return EventParty(name=name, id=mention.id, label="PER", code=person and person.country,
+                          sector=person and person.sector, text=mention.text)
     if mention.label not in ("ORG", "LOC"):
         return None
     codes = context.codes(mention.id, name)
     if mention.label == "LOC" and not codes:
         return None  # a town or a region does not act
     sector = "GOV" if mention.label == "LOC" else None
-    return Party(name, mention.id, mention.label, "+".join(codes) or None, sector, mention.text)
+    return EventParty(name=name, id=mention.id, label=mention.label, code="+".join(codes) or None, sector=sector,
+                      text=mention.text)
 
 
 def _spans(context: ArticleContext, start: int, end: int) -> list[_Span]:
@@ -167,7 +145,7 @@ def _spans(context: ArticleContext, start: int, end: int) -> list[_Span]:
             preposition = spans[-1].preposition if spans and mention.start - spans[-1].end < 12 else None
         span = _Span(mention.start, mention.end, preposition)
         if preposition in PLACE_PREPOSITIONS and mention.label == "LOC":
-            span.place = {"text": context.name(mention), "id": mention.id}
+            span.place = EventPlace(text=context.name(mention), id=mention.id)
         else:
             span.party = _party(context, mention)
         if span.place or span.party:
@@ -175,9 +153,9 @@ def _spans(context: ArticleContext, start: int, end: int) -> list[_Span]:
     return spans
 
 
-def _sentence_events(context: ArticleContext, start: int, end: int) -> list[EventMention]:
+def _sentence_events(context: ArticleContext, start: int, end: int) -> list[Event]:
     text = context.text
-    found: dict[tuple[str, tuple[int, int]], EventMention] = {}  # one event per type and clause
+    found: dict[tuple[str, tuple[int, int]], Event] = {}  # one event per type and clause
     for trigger, pattern in TRIGGER_PATTERNS:
         for match in pattern.finditer(context.lower, start, end):
             before = context.lower[max(start, match.start() - 40):match.start()]
@@ -207,7 +185,7 @@ def _clause(text: str, position: int, start: int, end: int) -> tuple[int, int]:
 
 
 def _event(context: ArticleContext, trigger, trigger_start: int, trigger_end: int,
-           sentence_start: int, sentence_end: int) -> EventMention | None:
+           sentence_start: int, sentence_end: int) -> Event | None:
     clause_start, clause_end = _clause(context.text, trigger_start, sentence_start, sentence_end)
     spans = _spans(context, clause_start, clause_end)
     quote_index = next((i for i, quote in enumerate(context.quotes) if quote.start <= trigger_start < quote.end), None)
@@ -221,16 +199,18 @@ def _event(context: ArticleContext, trigger, trigger_start: int, trigger_end: in
     actor, recipient = sides
     when, later = _when(context, trigger_start, clause_start, clause_end, sentence_start, sentence_end)
     modes = _modes(context, clause_start, trigger_start, trigger_end, later)
-    if "future" in modes and not when.get("text"):
-        when = {"value": None, "text": None}
+    if "future" in modes and not when.text:
+        when = EventDate(value=None, text=None)
     if trigger.mode:
         modes.append(trigger.mode)
-    return EventMention(trigger.type, modes, _contexts(context, trigger, sentence_start, sentence_end, actor + recipient),
-                        actor, recipient, _where(spans, trigger, trigger_start, recipient), when,
-                        (sentence_start, sentence_end), quote_index)
+    return Event(type=trigger.type, mode=None, modes=modes,
+                 context=_contexts(context, trigger, sentence_start, sentence_end, actor + recipient),
+                 actor=actor, recipient=recipient, where=_where(spans, trigger, trigger_start, recipient), when=when,
+                 evidence=TextSpan(start=sentence_start, end=sentence_end, text=context.text[sentence_start:sentence_end]),
+                 quote_index=quote_index)
 
 
-def _consult_parties(spans: list[_Span], speaker: Party | None) -> tuple[list[Party], list[Party]] | None:
+def _consult_parties(spans: list[_Span], speaker: EventParty | None) -> tuple[list[EventParty], list[EventParty]] | None:
     """A meeting's parties are those after its prepositions ("с", "между"), or the speaker telling of it;
     a long list of names is a press release's speakers, not the parties of one meeting (None)."""
     people = _distinct([span.party for span in spans if span.party and span.preposition in CONSULT_PREPOSITIONS])
@@ -241,8 +221,8 @@ def _consult_parties(spans: list[_Span], speaker: Party | None) -> tuple[list[Pa
     return people[:1], people[1:]
 
 
-def _directed_parties(context: ArticleContext, spans: list[_Span], speaker: Party | None, trigger_start: int,
-                      trigger_end: int, sentence_end: int) -> tuple[list[Party], list[Party]]:
+def _directed_parties(context: ArticleContext, spans: list[_Span], speaker: EventParty | None, trigger_start: int,
+                      trigger_end: int, sentence_end: int) -> tuple[list[EventParty], list[EventParty]]:
     """The actor is the last party before the trigger with no preposition (else the speaker), the
     recipient the first party after it in the clause (else in the rest of the sentence)."""
     parties = [span for span in spans if span.party]
@@ -254,12 +234,12 @@ def _directed_parties(context: ArticleContext, spans: list[_Span], speaker: Part
     return actor, [party for party in after[:1] if not actor or party.id != actor[0].id]
 
 
-def _where(spans: list[_Span], trigger, trigger_start: int, recipient: list[Party]) -> dict | None:
+def _where(spans: list[_Span], trigger, trigger_start: int, recipient: list[EventParty]) -> EventPlace | None:
     places = [span for span in spans if span.place]
     if places:
         return min(places, key=lambda span: abs(span.start - trigger_start)).place
     if trigger.mode == "visit":  # "посети Варшава": the host is also the place
-        return next(({"text": party.name, "id": party.id} for party in recipient if party.label == "LOC"), None)
+        return next((EventPlace(text=party.name, id=party.id) for party in recipient if party.label == "LOC"), None)
     return None
 
 
@@ -271,7 +251,7 @@ def _modes(context: ArticleContext, clause_start: int, trigger_start: int, trigg
     return [mode for mode, found in present.items() if found]
 
 
-def _contexts(context: ArticleContext, trigger, sentence_start: int, sentence_end: int, parties: list[Party]) -> list[str]:
+def _contexts(context: ArticleContext, trigger, sentence_start: int, sentence_end: int, parties: list[EventParty]) -> list[str]:
     sentence = context.lower[sentence_start:sentence_end]
     contexts = [name for name, pattern in CONTEXT_PATTERNS.items() if pattern.search(sentence)]
     if trigger.type in DIPLOMATIC_TYPES and any(party.code for party in parties):
@@ -279,7 +259,7 @@ def _contexts(context: ArticleContext, trigger, sentence_start: int, sentence_en
     return contexts
 
 
-def _speaker_party(context: ArticleContext, quote_index: int | None, start: int, end: int) -> Party | None:
+def _speaker_party(context: ArticleContext, quote_index: int | None, start: int, end: int) -> EventParty | None:
     """The speaker of the quotation the trigger is in, or of one whose cue is in the sentence."""
     candidates = [context.quotes[quote_index]] if quote_index is not None else \
         [quote for quote in context.quotes if quote.cue and start <= quote.cue.start < end]
@@ -290,24 +270,24 @@ def _speaker_party(context: ArticleContext, quote_index: int | None, start: int,
             if not country:
                 codes = context.codes(quote.speaker.id, quote.speaker.name)
                 country = "+".join(codes) or None
-            return Party(quote.speaker.name, quote.speaker.id, "PER", country, sector,
-                         quote.speaker_mention.text if quote.speaker_mention else quote.speaker.name)
+            return EventParty(name=quote.speaker.name, id=quote.speaker.id, label="PER", code=country, sector=sector,
+                              text=quote.speaker_mention.text if quote.speaker_mention else quote.speaker.name)
     return None
 
 
 def _when(context: ArticleContext, position: int, clause_start: int, clause_end: int,
-          sentence_start: int, sentence_end: int) -> tuple[dict, bool]:
+          sentence_start: int, sentence_end: int) -> tuple[EventDate, bool]:
     """The event's date and whether it lies after the publication date."""
     for low, high in ((clause_start, clause_end), (sentence_start, sentence_end)):
         near = [d for d in context.dates if low <= d.start < high and d.value and d.granularity == "day"]
         if near:
             nearest = min(near, key=lambda d: abs(d.start - position))
             later = bool(context.published and nearest.value > context.published.isoformat())
-            return {"value": nearest.value, "text": nearest.text}, later
-    return {"value": context.published.isoformat() if context.published else None, "text": None}, False
+            return EventDate(value=nearest.value, text=nearest.text), later
+    return EventDate(value=context.published.isoformat() if context.published else None, text=None), False
 
 
-def _distinct(parties: list[Party]) -> list[Party]:
+def _distinct(parties: list[EventParty]) -> list[EventParty]:
     seen, kept = set(), []
     for party in parties:
         if party.id not in seen:
@@ -316,7 +296,7 @@ def _distinct(parties: list[Party]) -> list[Party]:
     return kept
 
 
-def _join_delegation(context: ArticleContext, events: list[EventMention], start: int, end: int) -> None:
+def _join_delegation(context: ArticleContext, events: list[Event], start: int, end: int) -> None:
     consult = next((event for event in reversed(events) if event.type == "CONSULT"), None)
     if consult is None:
         return
@@ -330,8 +310,8 @@ def _join_delegation(context: ArticleContext, events: list[EventMention], start:
                 side.append(span.party)
 
 
-def _merged(events: list[EventMention]) -> list[EventMention]:
-    kept: list[EventMention] = []
+def _merged(events: list[Event]) -> list[Event]:
+    kept: list[Event] = []
     for event in events:
         same = next((other for other in kept if _same_event(other, event)), None)
         if same is None:
@@ -343,25 +323,25 @@ def _merged(events: list[EventMention]) -> list[EventMention]:
             getattr(same, role).extend(party for party in getattr(event, role) if party.id not in known_ids
                                        and (party.label == "PER" or party.code not in known_codes))
         same.where = same.where or event.where
-        if not same.when.get("text") and event.when.get("text"):
+        if not same.when.text and event.when.text:
             same.when = event.when
         same.modes = list(dict.fromkeys(same.modes + [mode for mode in event.modes if mode not in AUXILIARY_MODES]))
     return kept
 
 
-def _same_event(a: EventMention, b: EventMention) -> bool:
+def _same_event(a: Event, b: Event) -> bool:
     """Told twice: the same type, no conflict of date or place, and a shared party (talks, agreements)
     or the very same actor and recipients (any type, e.g. a headline and its lead)."""
     if a.type != b.type:
         return False
-    if a.when.get("value") and b.when.get("value") and a.when["value"] != b.when["value"]:
+    if a.when.value and b.when.value and a.when.value != b.when.value:
         return False
-    if a.where and b.where and a.where["id"] != b.where["id"]:
+    if a.where and b.where and a.where.id != b.where.id:
         return False
     if a.type in ("CONSULT", "AGREE"):
         return bool(_codes(a.actor + a.recipient) & _codes(b.actor + b.recipient))
     return _codes(a.actor) == _codes(b.actor) and _codes(a.recipient) == _codes(b.recipient)
 
 
-def _codes(parties: list[Party]) -> set[str]:
+def _codes(parties: list[EventParty]) -> set[str]:
     return {party.code or party.id for party in parties}

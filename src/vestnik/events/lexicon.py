@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import get_args
 
-TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT",
-         "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
+from vestnik.record import EventType
+
+TYPES = get_args(EventType)
+"""The PLOVER event types vestnik codes, defined once in the record."""
 AUXILIARY_MODES = ("future", "hypothetical", "negated")
 TYPE_MODES = {"CONSULT": ("visit", "third-party", "multilateral", "phone")}
 

@@ -36,6 +36,7 @@ from vestnik.quotes.cues import (
     SPEECH_NOUNS,
     VERB_FORMS,
 )
+from vestnik.record import Quotation, QuoteSpeaker, TextSpan
 
 Doc.set_extension("quotes", default=None, force=True)
 
@@ -61,28 +62,8 @@ MAX_FRAGMENT_GAP = 80  # characters between a cue and the quoted fragment that c
 MAX_SPEAKER_WORDS = 12
 
 
-@dataclass(frozen=True)
-class TextSpan:
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Speaker:
-    name: str
-    id: str | None
-
-
-@dataclass
-class Quote:
-    start: int
-    end: int
-    content: str
-    type: str  # direct | indirect | mixed
-    cue: TextSpan | None
-    speaker_mention: TextSpan | None
-    speaker: Speaker | None
+def _span(start: int, end: int, text: str) -> TextSpan:
+    return TextSpan(start=start, end=end, text=text)
 
 
 @dataclass
@@ -116,8 +97,8 @@ class QuoteExtractor:
 
     # -- the passes --------------------------------------------------------------------------------------------
 
-    def extract(self) -> list[Quote]:
-        quotes: list[Quote] = []
+    def extract(self) -> list[Quotation]:
+        quotes: list[Quotation] = []
         quoted = _quoted_spans(self.text)
         for sentence_index, (start, end) in enumerate(self.sentences):
             quotes += self._sentence_quotes(sentence_index, start, end, quoted)
@@ -125,7 +106,7 @@ class QuoteExtractor:
         quotes = _without_nested(sorted(quotes, key=lambda q: (q.start, -q.end)))
         return sorted(quotes + self._between_same_speaker(quotes), key=lambda q: q.start)
 
-    def _between_same_speaker(self, quotes: list[Quote]) -> list[Quote]:
+    def _between_same_speaker(self, quotes: list[Quotation]) -> list[Quotation]:
         """Paragraphs with no cue between two quotes of the same speaker continue that speaker (§3.8)."""
         found = []
         for a, b in self.paragraphs:
@@ -144,9 +125,9 @@ class QuoteExtractor:
                 found.append(self._quote(a, end, _indirect_type(self.text[a:end]), None, None, before[-1].speaker))
         return found
 
-    def _sentence_quotes(self, index: int, start: int, end: int, quoted) -> list[Quote]:
+    def _sentence_quotes(self, index: int, start: int, end: int, quoted) -> list[Quotation]:
         sentence = self.text[start:end]
-        found: list[Quote] = []
+        found: list[Quotation] = []
         inside = [(a, b) for a, b in quoted if start <= a < end]
         for a, b in inside:
             interrupted = self._interrupted(a, b)
@@ -176,7 +157,7 @@ class QuoteExtractor:
                 found.append(quote)
         return found
 
-    def _interrupted(self, open_at: int, close_at: int) -> list[Quote]:
+    def _interrupted(self, open_at: int, close_at: int) -> list[Quotation]:
         """„Чувствам се непълна – разказва момичето – Има много неща…“: one pair of marks around a quote
         that its cue interrupts between dashes is two quotes (guidelines §6.4)."""
         inside = INTERRUPTING_CUE.search(self.text, open_at + 1, close_at)
@@ -187,7 +168,7 @@ class QuoteExtractor:
         parts = [(open_at + 1, inside.start()), (inside.end(), close_at)]
         return [self._quote(a, b, "direct", cue, mention, speaker) for a, b in parts if b - a >= 8]
 
-    def _direct(self, open_at: int, close_at: int, sentence_start: int, sentence_end: int) -> Quote | None:
+    def _direct(self, open_at: int, close_at: int, sentence_start: int, sentence_end: int) -> Quotation | None:
         content_start, content_end = open_at + 1, close_at
         content = self.text[content_start:content_end]
         if not content.strip():
@@ -238,7 +219,7 @@ class QuoteExtractor:
                 return self._quote(content_start, content_end, "direct", None, None, self._as_speaker(self.last_speaker))
         return None
 
-    def _clause_after(self, cue: re.Match, cue_start: int, cue_end: int, sentence_end: int) -> Quote | None:
+    def _clause_after(self, cue: re.Match, cue_start: int, cue_end: int, sentence_end: int) -> Quotation | None:
         """`X заяви, че …`, `заяви X, че …`, `призова да …`."""
         rest = self.text[cue_end:sentence_end]
         verb = _verb(cue)
@@ -262,7 +243,7 @@ class QuoteExtractor:
             speaker, mention = self._continuing(cue)
         return self._quote(content_start, content_end, _indirect_type(self.text[content_start:content_end]), cue, mention, speaker)
 
-    def _postposed(self, cue: re.Match, sentence_start: int, cue_start: int, cue_end: int, sentence_end: int) -> Quote | None:
+    def _postposed(self, cue: re.Match, sentence_start: int, cue_start: int, cue_end: int, sentence_end: int) -> Quotation | None:
         """`Разбира се, че няма да правим …, категоричен бе той.`: the cue and its speaker end the sentence."""
         before = self.text[sentence_start:cue_start]
         if not re.search(r"[,–—-]\s*$", before) or len(before.strip()) < 10:
@@ -285,7 +266,7 @@ class QuoteExtractor:
             return None
         return self._quote(content_start, content_end, _indirect_type(content), cue, mention, speaker)
 
-    def _lost_opening(self, sentence_start: int, cue_start: int, cue_end: int, cue: re.Match) -> Quote | None:
+    def _lost_opening(self, sentence_start: int, cue_start: int, cue_end: int, cue: re.Match) -> Quotation | None:
         """`Хората ще могат … придвижването", добави той.` with no opening mark: the quote starts at the
         paragraph, or after the last sentence that holds a cue or a quotation mark (guidelines §6.1)."""
         close_at = len(self.text[:cue_start].rstrip(" ,–—-")) - 1  # the closing mark
@@ -304,7 +285,7 @@ class QuoteExtractor:
         speaker, mention = self._speaker_after(cue_end, cue)
         return self._quote(start, content_end, "direct", cue, mention, speaker)
 
-    def _anaphoric(self, index: int, cue: re.Match, sentence_start: int, cue_start: int, cue_end: int, sentence_end: int) -> Quote | None:
+    def _anaphoric(self, index: int, cue: re.Match, sentence_start: int, cue_start: int, cue_end: int, sentence_end: int) -> Quotation | None:
         """`… Това заяви X.`: the cue attributes the sentence before."""
         if index == 0 or not re.fullmatch(r"(?:Това|Тези думи|Така)\s+(?:\w+\s+){0,3}", self.text[sentence_start:cue_start]):
             return None
@@ -316,7 +297,7 @@ class QuoteExtractor:
         speaker, mention = self._speaker_after(cue_end, cue)
         return self._quote(previous_start, content_end, _indirect_type(content), cue, mention, speaker)
 
-    def _according_to(self, match: re.Match, sentence_start: int, sentence_end: int) -> Quote | None:
+    def _according_to(self, match: re.Match, sentence_start: int, sentence_end: int) -> Quotation | None:
         """`Според X …`, `По думите на X, …`, `За него …`."""
         source_start = sentence_start + match.end()
         entity = next((e for e in self.entities if e.start == source_start and e.label in ("PER", "ORG", "LOC")), None)
@@ -325,11 +306,11 @@ class QuoteExtractor:
         if keyword.lower() == "за" and not pronoun:
             return None
         if entity:
-            source_end, speaker, mention = entity.end, self._as_speaker(self.people.get(entity.id)), TextSpan(entity.start, entity.end, entity.text)
+            source_end, speaker, mention = entity.end, self._as_speaker(self.people.get(entity.id)), _span(entity.start, entity.end, entity.text)
         elif pronoun:
             source_end = source_start + pronoun.end()
             person = self._resolve_pronoun(PRONOUNS[pronoun.group(1)], source_start)
-            speaker, mention = self._as_speaker(person), TextSpan(source_start, source_end, pronoun.group(1))
+            speaker, mention = self._as_speaker(person), _span(source_start, source_end, pronoun.group(1))
         else:
             return None
         skip = re.match(r"[,\s]*", self.text[source_end:])
@@ -342,11 +323,11 @@ class QuoteExtractor:
             content_start = sentence_start
         if content_end - content_start < 8:
             return None
-        cue = TextSpan(sentence_start + match.start(), sentence_start + match.start() + len(keyword), keyword)
+        cue = _span(sentence_start + match.start(), sentence_start + match.start() + len(keyword), keyword)
         return self._quote(content_start, content_end, _indirect_type(self.text[content_start:content_end]), cue,
                            mention, speaker)
 
-    def _speech_noun(self, match: re.Match, sentence_start: int, sentence_end: int) -> Quote | None:
+    def _speech_noun(self, match: re.Match, sentence_start: int, sentence_end: int) -> Quotation | None:
         """`обвинението, че …`, `предложението на ЕК да …`: the noun is the cue; its "на X" the speaker."""
         noun_end = sentence_start + match.end()
         link = re.match(r"(?P<source>\s+на\s+[^,.;]{1,60}?)?(?:,\s*|\s+)(?P<word>че|да)\s", self.text[noun_end:sentence_end])
@@ -359,16 +340,16 @@ class QuoteExtractor:
                            and (_is_person(e) or e.label in ("ORG", "LOC"))), None)
             if entity is None:
                 return None
-            speaker, mention = self._as_speaker(self._person_of(entity)), TextSpan(entity.start, entity.end, entity.text)
+            speaker, mention = self._as_speaker(self._person_of(entity)), _span(entity.start, entity.end, entity.text)
         content_start = noun_end + (link.start("word") if link.group("word") == "да" else link.end())
         content_end = _trim_clause(self.text, content_start, sentence_end)
         if content_end - content_start < 8:
             return None
-        cue = TextSpan(sentence_start + match.start(), noun_end, match.group())
+        cue = _span(sentence_start + match.start(), noun_end, match.group())
         return self._quote(content_start, content_end, _indirect_type(self.text[content_start:content_end]), cue,
                            mention, speaker)
 
-    def _possessive_words(self, match: re.Match, sentence_start: int, sentence_end: int) -> Quote | None:
+    def _possessive_words(self, match: re.Match, sentence_start: int, sentence_end: int) -> Quotation | None:
         """`По негови думи …`, `По думите му …`."""
         gender = next((g for word, g in POSSESSIVE_GENDER.items() if re.search(rf"\b{word}\b", match.group())), "")
         person = self._resolve_pronoun(gender, sentence_start + match.start())
@@ -377,11 +358,11 @@ class QuoteExtractor:
         content_end = _trim_clause(self.text, content_start, sentence_end)
         if content_end - content_start < 8:
             return None
-        cue = TextSpan(sentence_start + match.start(), sentence_start + match.end(), match.group())
+        cue = _span(sentence_start + match.start(), sentence_start + match.end(), match.group())
         return self._quote(content_start, content_end, _indirect_type(self.text[content_start:content_end]), cue, cue,
                            self._as_speaker(person))
 
-    def _colon_quotes(self) -> list[Quote]:
+    def _colon_quotes(self) -> list[Quotation]:
         """`Песков: Не, този ден …` — a speaker and a colon opening a paragraph (headlines, leads)."""
         quotes = []
         for start, end in self.paragraphs:
@@ -407,9 +388,9 @@ class QuoteExtractor:
                     continue
             else:
                 continue
-            cue = TextSpan(start + head.end(1), start + head.end(1) + 1, ":")
+            cue = _span(start + head.end(1), start + head.end(1) + 1, ":")
             quotes.append(self._quote(content_start, content_end, "direct", cue,
-                                      TextSpan(start, start + head.end(1), head.group(1)), self._as_speaker(person)))
+                                      _span(start, start + head.end(1), head.group(1)), self._as_speaker(person)))
         return quotes
 
     # -- speakers ----------------------------------------------------------------------------------------------
@@ -420,7 +401,7 @@ class QuoteExtractor:
             # a gerund ("…, твърдейки, че …") shares the subject of the sentence
             subject = next((e for e in self.entities if sentence_start <= e.start < cue_start and _is_person(e)), None)
             if subject:
-                return self._as_speaker(self._person_of(subject)), TextSpan(subject.start, subject.end, subject.text)
+                return self._as_speaker(self._person_of(subject)), _span(subject.start, subject.end, subject.text)
             return None, None
         # The subject's clause: after the last comma, skipping back over an apposition or a relative clause
         # ("говорителят …, Мухамад Файсал, потвърди"; "Лиъм Фокс, който е отявлен евроскептик, настоя").
@@ -448,7 +429,7 @@ class QuoteExtractor:
                 break
             entity = first
         if entity:
-            return self._as_speaker(self._person_of(entity)), TextSpan(entity.start, entity.end, entity.text)
+            return self._as_speaker(self._person_of(entity)), _span(entity.start, entity.end, entity.text)
         words = list(re.finditer(r"[\w.-]+", window))[-3:]
         for word in reversed(words):
             found = self._pronoun_or_role(sentence_start + word.start(), sentence_start + word.end(), cue)
@@ -471,15 +452,15 @@ class QuoteExtractor:
             return role
         if entity:
             if ANONYMOUS.match(self.text[cue_end:entity.start].strip()):
-                return None, TextSpan(cue_end, end, self.text[cue_end:end].strip())
-            return self._as_speaker(self._person_of(entity)), TextSpan(entity.start, entity.end, entity.text)
+                return None, _span(cue_end, end, self.text[cue_end:end].strip())
+            return self._as_speaker(self._person_of(entity)), _span(entity.start, entity.end, entity.text)
         region = self.text[cue_end:end]
         for word in re.finditer(r"[\w.-]+", region):
             if word.group().lower() in ("още", "веднъж", "отново", "пак", "и", "пред", "в", "на", "по", "след", "вчера",
                                         "днес", "от", "също"):
                 continue
             if ANONYMOUS.match(word.group()):
-                return None, TextSpan(cue_end + word.start(), cue_end + word.end(), word.group())
+                return None, _span(cue_end + word.start(), cue_end + word.end(), word.group())
             return self._pronoun_or_role(cue_end + word.start(), cue_end + word.end(), cue) or (None, None)
         return None, None
 
@@ -490,7 +471,7 @@ class QuoteExtractor:
             start = region_start + head.start(1)
             noun = head.group(1).lower()
             person = self._resolve_role(noun, "f" if noun.endswith("ката") else "m", start)
-            return self._as_speaker(person), TextSpan(start, entity.end, self.text[start:entity.end])
+            return self._as_speaker(person), _span(start, entity.end, self.text[start:entity.end])
         return None
 
     def _pronoun_or_role(self, start: int, end: int, cue: re.Match):
@@ -499,11 +480,11 @@ class QuoteExtractor:
         gender = _cue_gender(cue)
         if lower in PRONOUNS:
             person = self._resolve_pronoun(gender or PRONOUNS[lower], start)
-            return self._as_speaker(person), TextSpan(start, end, word)
+            return self._as_speaker(person), _span(start, end, word)
         if ROLE_NOUN.fullmatch(word) and not NOT_PEOPLE.search(lower):
             noun_gender = "f" if lower.endswith("ката") else "m"
             person = self._resolve_role(lower, gender or noun_gender, start)
-            return self._as_speaker(person), TextSpan(start, end, word)
+            return self._as_speaker(person), _span(start, end, word)
         return None
 
     def _resolve_pronoun(self, gender: str, before: int) -> Candidate | None:
@@ -535,17 +516,18 @@ class QuoteExtractor:
             return self._as_speaker(self.last_speaker), None
         return None, None
 
-    def _as_speaker(self, person: Candidate | None) -> Speaker | None:
-        return Speaker(person.name, person.id) if person else None
+    def _as_speaker(self, person: Candidate | None) -> QuoteSpeaker | None:
+        return QuoteSpeaker(name=person.name, id=person.id) if person else None
 
-    def _quote(self, start, end, kind, cue, mention, speaker) -> Quote:
-        cue_span = TextSpan(cue.start(), cue.end(), cue.group()) if isinstance(cue, re.Match) else cue
+    def _quote(self, start, end, kind, cue, mention, speaker) -> Quotation:
+        cue_span = _span(cue.start(), cue.end(), cue.group()) if isinstance(cue, re.Match) else cue
         if speaker is None and mention is None and cue_span is not None and isinstance(cue, re.Match):
             speaker, mention = self._continuing(cue)
         if speaker is not None and speaker.id in self.people:
             self.last_speaker = self.people[speaker.id]
             self.last_speaker_at = max(end, cue_span.end if cue_span else 0)
-        return Quote(start, end, self.text[start:end], kind, cue_span, mention, speaker)
+        return Quotation(start=start, end=end, content=self.text[start:end], type=kind, cue=cue_span,
+                         speaker_mention=mention, speaker=speaker)
 
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -613,9 +595,9 @@ def _only_names_quoted(content: str) -> bool:
     return all(_looks_like_name(content[a + 1:b]) for a, b in _quoted_spans(content))
 
 
-def _without_nested(quotes: list[Quote]) -> list[Quote]:
+def _without_nested(quotes: list[Quotation]) -> list[Quotation]:
     """One record per quotation: a span inside another quote's span of the same speaker goes."""
-    kept: list[Quote] = []
+    kept: list[Quotation] = []
     for quote in quotes:
         if any(k.start <= quote.start and quote.end <= k.end and (k.speaker == quote.speaker or quote.cue is None
                                                                   or (k.start, k.end) == (quote.start, quote.end))
@@ -663,7 +645,7 @@ def _title_stem(word: str) -> str:
     return word
 
 
-def extract_quotes(doc: Doc) -> list[Quote]:
+def extract_quotes(doc: Doc) -> list[Quotation]:
     return QuoteExtractor(doc.text, doc._.sentences, doc._.paragraphs, doc._.entities or [], doc._.distinct_entities or [],
                           doc._.people or {}).extract()
 

@@ -23,6 +23,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from vestnik.record import RemovedLine
+
 SPACES = re.compile(r"[^\S\n]+")  # any white space but the newline, NBSP and thin spaces included
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))  # soft hyphen, zero-width characters
 ABBREVIATION_END = re.compile(r"(?:\b(?:г|гр|др|бел|ред|авт|т\.н|т\.е)\.)$")
@@ -42,18 +44,11 @@ bound keeps a body sentence that a scraper glued onto a credit ("Снимка: �
 
 
 @dataclass
-class Removed:
-    text: str
-    reason: str
-    count: int = 1
-
-
-@dataclass
 class CleanText:
     text: str
     title: str | None
     paragraphs: list[tuple[int, int]]  # character offsets into `text`, end exclusive
-    removed: list[Removed] = field(default_factory=list)
+    removed: list[RemovedLine] = field(default_factory=list)
 
 
 def normalise(text: str) -> str:
@@ -128,16 +123,18 @@ def _key(line: str) -> str:
     return line.casefold()
 
 
-def _remove_boilerplate(lines: list[str]) -> tuple[list[bool], list[Removed]]:
+def _remove_boilerplate(lines: list[str]) -> tuple[list[bool], list[RemovedLine]]:
     reasons = _repeated_lines(lines)
     reasons.update(_furniture_lines(lines, reasons))
     keep = [i not in reasons for i in range(len(lines))]
     if not any(keep):  # never throw a whole article away: furniture rules are for lines around a body
         return [True] * len(lines), []
-    removed: dict[tuple[str, str], Removed] = {}
+    removed: dict[tuple[str, str], RemovedLine] = {}
     for i in sorted(reasons):
-        entry = removed.setdefault((lines[i], reasons[i]), Removed(lines[i], reasons[i], 0))
-        entry.count += 1
+        if (lines[i], reasons[i]) in removed:
+            removed[lines[i], reasons[i]].count += 1
+        else:
+            removed[lines[i], reasons[i]] = RemovedLine(text=lines[i], reason=reasons[i], count=1)
     return keep, list(removed.values())
 
 

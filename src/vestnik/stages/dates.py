@@ -16,10 +16,11 @@ text for "на 13-ти"). Without a publication date such expressions keep
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
+
+from vestnik.record import DateExpression
 
 MONTHS = {
     "януари": 1, "ян": 1, "февруари": 2, "фев": 2, "февр": 2, "март": 3, "април": 4, "апр": 4,
@@ -68,17 +69,7 @@ SPAN_GROUPS = {"month": "month", "ordinal_day": "day"}
 """Patterns whose leading preposition is context, not part of the date: the span starts at this group."""
 
 
-@dataclass(frozen=True)
-class DateMention:
-    start: int
-    end: int
-    text: str
-    value: str | None
-    granularity: str  # day | week | month | year
-    relative: bool
-
-
-def find_dates(text: str, published: date | None) -> list[DateMention]:
+def find_dates(text: str, published: date | None) -> list[DateExpression]:
     """Every date expression in `text`, in text order, resolved against `published` where needed."""
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, int, str, re.Match]] = []
@@ -98,7 +89,8 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
             continue  # an impossible calendar date such as 31.13.2020: a number, not a date
         if month_context:
             context = month_context
-        mentions.append(DateMention(start, end, text[start:end], value, granularity, relative))
+        mentions.append(DateExpression(start=start, end=end, text=text[start:end], value=value, granularity=granularity,
+                                       relative=relative))
     return mentions
 
 
