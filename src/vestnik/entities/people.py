@@ -21,7 +21,6 @@ from vestnik.events import actors
 
 Doc.set_extension("people", default=None, force=True)
 
-TITLE_WINDOW = 80  # characters before a person's mention where the titles are read
 TITLE_BOUNDARY = re.compile(r"[.,;:!?()„“”\"«»]|\b(?:че|като|когато|който|която|което|които|но|а|докато)\b")
 """Where the words before a name stop describing it."""
 
@@ -38,11 +37,11 @@ class Person:
     sector: str | None  # of the first title with a sector: "министър" → "GOV"
 
 
-def titles_before(text: str, start: int, previous_person_end: int) -> str:
+def titles_before(text: str, start: int, previous_person_end: int, window: int = 80) -> str:
     """The words before the mention at `start` that describe the person: "руският заместник-министър
     на външните работи" in "…, каза руският заместник-министър на външните работи Сергей Рябков"."""
-    window = text[max(previous_person_end, start - TITLE_WINDOW):start]
-    return TITLE_BOUNDARY.split(window)[-1].strip().lower()
+    before = text[max(previous_person_end, start - window):start]
+    return TITLE_BOUNDARY.split(before)[-1].strip().lower()
 
 
 def gender(name: str) -> str:
@@ -57,14 +56,14 @@ def gender(name: str) -> str:
     return ""
 
 
-def people(text: str, entities, distinct_entities) -> dict[str, Person]:
+def people(text: str, entities, distinct_entities, title_window: int = 80) -> dict[str, Person]:
     """The people of an article by entity id."""
     titles: dict[str, list[str]] = {}
     previous_person_end = 0
     for mention in entities:
         if mention.label != "PER":
             continue
-        found = titles_before(text, mention.start, previous_person_end)
+        found = titles_before(text, mention.start, previous_person_end, title_window)
         titles.setdefault(mention.id, [])
         if found and found not in titles[mention.id]:
             titles[mention.id].append(found)
@@ -80,10 +79,12 @@ def people(text: str, entities, distinct_entities) -> dict[str, Person]:
     return found_people
 
 
-@Language.factory("vestnik_people", requires=["doc._.entities", "doc._.distinct_entities"], assigns=["doc._.people"])
-def make_people(nlp: Language, name: str):
+@Language.factory("vestnik_people", default_config={"title_window": 80},
+                  requires=["doc._.entities", "doc._.distinct_entities"], assigns=["doc._.people"])
+def make_people(nlp: Language, name: str, title_window: int):
+    """`title_window`: characters before a person's mention where their titles are read."""
     def attach_people(doc: Doc) -> Doc:
-        doc._.people = people(doc.text, doc._.entities or [], doc._.distinct_entities or [])
+        doc._.people = people(doc.text, doc._.entities or [], doc._.distinct_entities or [], title_window)
         return doc
 
     return attach_people

@@ -52,7 +52,7 @@ CONSULT_PREPOSITIONS = {None, "с", "със", "между", "на"}
 """Who takes part in talks: "Русия и САЩ", "със САЩ", "между Русия и САЩ", "заседание на Съвета Русия-НАТО";
 not what they are about ("около Украйна", "за НАТО")."""
 DELEGATION = re.compile(r"делегаци\w*", re.IGNORECASE)
-MAX_PARTICIPANTS = 6
+MAX_PARTICIPANTS = 6  # the default of the factory's max_participants
 """Where the words before a name stop being its title: "…на руските олигарси, след като Тереза Мей" has none;
 a title also ends at the person named before ("руският министър Лавров призова Тереза Мей")."""
 
@@ -78,6 +78,7 @@ class ArticleContext:
     quotes: list
     names: dict[str, list[str]]  # entity id → its base forms in the article, the display name first
     people: dict[str, Person]  # `doc._.people`
+    max_participants: int = MAX_PARTICIPANTS
 
     def name(self, mention) -> str:
         return self.names[mention.id][0] if mention.id in self.names else mention.lemma
@@ -91,25 +92,34 @@ class ArticleContext:
         return ()
 
 
-@Language.component("vestnik_events", requires=["doc._.sentences", "doc._.dates", "doc._.entities",
-                                               "doc._.distinct_entities", "doc._.people", "doc._.quotes"],
-                    assigns=["doc._.events"])
-def attach_events(doc: Doc) -> Doc:
+@Language.factory("vestnik_events", default_config={"max_participants": MAX_PARTICIPANTS},
+                  requires=["doc._.sentences", "doc._.dates", "doc._.entities", "doc._.distinct_entities",
+                            "doc._.people", "doc._.quotes"], assigns=["doc._.events"])
+def make_event_coder(nlp: Language, name: str, max_participants: int):
+    """`max_participants`: more parties than this in one meeting are a list of names, not its parties."""
+    def attach_events(doc: Doc) -> Doc:
+        doc._.events = code_events(doc, max_participants)
+        return doc
+
+    return attach_events
+
+
+def code_events(doc: Doc, max_participants: int = MAX_PARTICIPANTS) -> list[Event]:
     text = doc.text
     entities = doc._.entities or []
     names = {entity.id: list(dict.fromkeys([entity.name, *(entities[i].lemma for i in entity.mentions)]))
              for entity in doc._.distinct_entities or ()}
     context = ArticleContext(text, _lower(text), doc._.published, entities, doc._.dates or [], doc._.quotes or [],
-                             names, doc._.people or {})
+                             names, doc._.people or {}, max_participants)
     events: list[Event] = []
     for start, end in doc._.sentences:
         if DELEGATION.search(text, start, end):
             _join_delegation(context, events, start, end)
         events.extend(_sentence_events(context, start, end))
-    doc._.events = _merged(events)
-    for event in doc._.events:
+    events = _merged(events)
+    for event in events:
         event.mode = event.modes[0] if event.modes else None  # once the merged events have all their modes
-    return doc
+    return events
 
 
 def _lower(text: str) -> str:
@@ -191,7 +201,7 @@ def _event(context: ArticleContext, trigger, trigger_start: int, trigger_end: in
     quote_index = next((i for i, quote in enumerate(context.quotes) if quote.start <= trigger_start < quote.end), None)
     speaker = _speaker_party(context, quote_index, sentence_start, sentence_end)
     if trigger.type == "CONSULT":
-        sides = _consult_parties(spans, speaker)
+        sides = _consult_parties(spans, speaker, context.max_participants)
     else:
         sides = _directed_parties(context, spans, speaker, trigger_start, trigger_end, sentence_end)
     if sides is None or not sides[0]:
@@ -210,13 +220,14 @@ def _event(context: ArticleContext, trigger, trigger_start: int, trigger_end: in
                  quote_index=quote_index)
 
 
-def _consult_parties(spans: list[_Span], speaker: EventParty | None) -> tuple[list[EventParty], list[EventParty]] | None:
+def _consult_parties(spans: list[_Span], speaker: EventParty | None,
+                     max_participants: int) -> tuple[list[EventParty], list[EventParty]] | None:
     """A meeting's parties are those after its prepositions ("с", "между"), or the speaker telling of it;
     a long list of names is a press release's speakers, not the parties of one meeting (None)."""
     people = _distinct([span.party for span in spans if span.party and span.preposition in CONSULT_PREPOSITIONS])
     if not people and speaker:
         people = [speaker]
-    if len(people) > MAX_PARTICIPANTS:
+    if len(people) > max_participants:
         return None
     return people[:1], people[1:]
 

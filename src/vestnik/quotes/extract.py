@@ -58,8 +58,14 @@ RELATIVE_CLAUSE = re.compile(r"(?:който|която|което|които|ч
 POSTPOSED_CUE = re.compile(r",\s*(?:" + VERB_FORMS + r")\s+[^,]{1,60}$")
 INTERRUPTING_CUE = re.compile(r"\s[–—-]\s(?P<cue>(?:" + VERB_FORMS + r"))(?P<source>\s[^–—\n]{1,120}?)\s[–—-]\s")
 """A cue between dashes inside one pair of quotation marks."""
-MAX_FRAGMENT_GAP = 80  # characters between a cue and the quoted fragment that completes it
-MAX_SPEAKER_WORDS = 12
+
+
+@dataclass(frozen=True)
+class QuoteSettings:
+    """The tunables of `vestnik_quotes` (its factory's config)."""
+
+    max_fragment_gap: int = 80  # characters between a cue and the quoted fragment that completes it
+    max_speaker_words: int = 12  # words after a postposed cue that can still name its speaker
 
 
 def _span(start: int, end: int, text: str) -> TextSpan:
@@ -80,8 +86,9 @@ class Candidate:
 
 class QuoteExtractor:
     def __init__(self, text: str, sentences: list[tuple[int, int]], paragraphs: list[tuple[int, int]], entities,
-                 distinct_entities, people: dict[str, Person]):
+                 distinct_entities, people: dict[str, Person], settings: QuoteSettings = QuoteSettings()):
         self.text = text
+        self.settings = settings
         self.sentences = sentences
         self.paragraphs = paragraphs
         self.entities = sorted(entities, key=lambda e: e.start)
@@ -182,8 +189,9 @@ class QuoteExtractor:
             # a name is no quote: „Франкфуртер алгемайне цайтунг“ пише; решение по "Северен поток 2", заяви
             speaker, mention = self._speaker_after(cue.end(), cue)
             return self._quote(content_start, content_end, "direct", cue, mention, speaker)
-        before = self.text[max(sentence_start, open_at - MAX_FRAGMENT_GAP): open_at]
-        cues = list(CUE_PATTERN.finditer(self.text, max(sentence_start, open_at - MAX_FRAGMENT_GAP), open_at))
+        reach = max(sentence_start, open_at - self.settings.max_fragment_gap)
+        before = self.text[reach: open_at]
+        cues = list(CUE_PATTERN.finditer(self.text, reach, open_at))
         if cues and not re.search(r"[.!?]\s", before):
             cue = cues[-1]
             between = self.text[cue.end(): open_at]
@@ -251,7 +259,7 @@ class QuoteExtractor:
         if before.rstrip().rstrip(",–—-").rstrip()[-1:] in "\"“”»":
             return self._lost_opening(sentence_start, cue_start, cue_end, cue)
         tail = self.text[cue_end:sentence_end].strip().rstrip(".!?")
-        if len(tail.split()) > MAX_SPEAKER_WORDS or "," in tail and not re.search(r"[А-Я]", tail):
+        if len(tail.split()) > self.settings.max_speaker_words or "," in tail and not re.search(r"[А-Я]", tail):
             return None
         content_start = sentence_start
         connective = CONNECTIVES.match(self.text[content_start:cue_start])
@@ -645,13 +653,15 @@ def _title_stem(word: str) -> str:
     return word
 
 
-def extract_quotes(doc: Doc) -> list[Quotation]:
-    return QuoteExtractor(doc.text, doc._.sentences, doc._.paragraphs, doc._.entities or [], doc._.distinct_entities or [],
-                          doc._.people or {}).extract()
+@Language.factory("vestnik_quotes", default_config={"max_fragment_gap": 80, "max_speaker_words": 12},
+                  requires=["doc._.sentences", "doc._.paragraphs", "doc._.entities", "doc._.distinct_entities",
+                            "doc._.people"], assigns=["doc._.quotes"])
+def make_quote_extractor(nlp: Language, name: str, max_fragment_gap: int, max_speaker_words: int):
+    settings = QuoteSettings(max_fragment_gap, max_speaker_words)
 
+    def attach_quotes(doc: Doc) -> Doc:
+        doc._.quotes = QuoteExtractor(doc.text, doc._.sentences, doc._.paragraphs, doc._.entities or [],
+                                      doc._.distinct_entities or [], doc._.people or {}, settings).extract()
+        return doc
 
-@Language.component("vestnik_quotes", requires=["doc._.sentences", "doc._.paragraphs", "doc._.entities",
-                                               "doc._.distinct_entities", "doc._.people"], assigns=["doc._.quotes"])
-def attach_quotes(doc: Doc) -> Doc:
-    doc._.quotes = extract_quotes(doc)
-    return doc
+    return attach_quotes
