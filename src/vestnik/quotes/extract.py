@@ -49,6 +49,8 @@ ROLE_NOUN = re.compile(r"(?<![\w-])((?:[а-я]+[.-]{1,2})?[а-я]+(?:-[а-я]+)?
 NOT_PEOPLE = re.compile(r"(?:докумен|проек|закон|доклад|текс|въпрос|процес|съвет|сай|пак|дълг|бюджет|пазар|случа|"
                         r"резулта|вот|ден|живот|свят|път|брой|срок|план|отговор|ефект|риск|град|район|сектор)(?:ът|ят)$", re.I)
 ANONYMOUS = re.compile(r"^(?:източни|анализатор|експерт|наблюдател|медии|мнозина|хората|учени|специалисти|запознати)", re.I)
+SKIPPED_AFTER_CUE = {"още", "веднъж", "отново", "пак", "и", "пред", "в", "на", "по", "след", "вчера", "днес", "от", "също"}
+"""Words between a cue and its speaker that do not name it ("каза още той", "заяви вчера пред журналисти")."""
 MEDIA_RELAY = re.compile(r",?\s*(?:предаде|предадоха|предава|съобщи|съобщиха|пише|писа|информира|цитиран[аио]?|"
                          r"цитирайки|позовавайки се на|според)\s+[^,]{0,60}$")
 CONNECTIVES = re.compile(r"^(?:Но|А|И|Освен това|Също така|Обаче|Все пак|Така|Той|Тя)\s+", re.I)
@@ -117,20 +119,27 @@ class QuoteExtractor:
         """Paragraphs with no cue between two quotes of the same speaker continue that speaker (§3.8)."""
         found = []
         for a, b in self.paragraphs:
-            if any(q.start < b and a < q.end for q in quotes) or CUE_PATTERN.search(self.text, a, b):
-                continue
-            before = [q for q in quotes if q.end <= a]
-            after = [q for q in quotes if q.start >= b]
-            if not before or not after or before[-1].speaker is None or before[-1].speaker != after[0].speaker:
-                continue
-            gap = self.text[before[-1].end:after[0].start]
-            if gap.count("\n\n") > 2 or any(e.label == "PER" and self.people[e.id].name != before[-1].speaker.name
-                                              for e in self.entities if a <= e.start < b and e.id in self.people):
-                continue
+            speaker = self._speaker_around(a, b, quotes)
             end = b - 1 if self.text[b - 1] in ".!?" else b
-            if end - a >= 20 and self.text[a] not in OPENERS:
-                found.append(self._quote(a, end, _indirect_type(self.text[a:end]), None, None, before[-1].speaker))
+            if speaker and end - a >= 20 and self.text[a] not in OPENERS:
+                found.append(self._quote(a, end, _indirect_type(self.text[a:end]), None, None, speaker))
         return found
+
+    def _speaker_around(self, a: int, b: int, quotes: list[Quotation]) -> QuoteSpeaker | None:
+        """The speaker of the quotes before and after the paragraph a–b when it is the same, the paragraph has
+        neither quote nor cue, the quotes are at most two paragraphs away and no other person is named in it."""
+        if any(q.start < b and a < q.end for q in quotes) or CUE_PATTERN.search(self.text, a, b):
+            return None
+        before = [q for q in quotes if q.end <= a]
+        after = [q for q in quotes if q.start >= b]
+        if not before or not after or before[-1].speaker is None or before[-1].speaker != after[0].speaker:
+            return None
+        speaker = before[-1].speaker
+        if self.text[before[-1].end:after[0].start].count("\n\n") > 2:
+            return None
+        others = any(e.label == "PER" and self.people[e.id].name != speaker.name
+                     for e in self.entities if a <= e.start < b and e.id in self.people)
+        return None if others else speaker
 
     def _sentence_quotes(self, index: int, start: int, end: int, quoted) -> list[Quotation]:
         sentence = self.text[start:end]
@@ -176,55 +185,54 @@ class QuoteExtractor:
         return [self._quote(a, b, "direct", cue, mention, speaker) for a, b in parts if b - a >= 8]
 
     def _direct(self, open_at: int, close_at: int, sentence_start: int, sentence_end: int) -> Quotation | None:
-        content_start, content_end = open_at + 1, close_at
-        content = self.text[content_start:content_end]
+        content = self.text[open_at + 1:close_at]
         if not content.strip():
             return None
+        quote = self._cue_after_quote(open_at, close_at, sentence_start, content)
+        if quote:
+            return quote
+        reach = max(sentence_start, open_at - self.settings.max_fragment_gap)
+        cues = list(CUE_PATTERN.finditer(self.text, reach, open_at))
+        if cues and not re.search(r"[.!?]\s", self.text[reach:open_at]):
+            return self._cue_before_quote(cues[-1], open_at, close_at, sentence_start, content)
+        return self._quote_told_around(open_at, close_at, sentence_start, content)
+
+    def _cue_after_quote(self, open_at: int, close_at: int, sentence_start: int, content: str) -> Quotation | None:
+        """„…“, каза той: the cue right after the closing mark (a name in marks followed by a cue is no quote,
+        unless a comma or dash sets it off: „Франкфуртер алгемайне цайтунг“ пише)."""
         after = self.text[close_at + 1: close_at + 1 + 120]
         cue_after = re.match(r"[\s,]*[-–—]?\s*(?:още\s+)?", after)
-        position = close_at + 1 + cue_after.end()
-        cue = CUE_PATTERN.match(self.text, position)
+        cue = CUE_PATTERN.match(self.text, close_at + 1 + cue_after.end())
         opens_clause = not self.text[sentence_start:open_at].strip() or self.text[:open_at].rstrip()[-1:] in ":,"
         if cue and (not _looks_like_name(content) or (re.search(r"[,–—-]", after[:cue_after.end()]) and opens_clause)):
-            # a name is no quote: „Франкфуртер алгемайне цайтунг“ пише; решение по "Северен поток 2", заяви
             speaker, mention = self._speaker_after(cue.end(), cue)
-            return self._quote(content_start, content_end, "direct", cue, mention, speaker)
-        reach = max(sentence_start, open_at - self.settings.max_fragment_gap)
-        before = self.text[reach: open_at]
-        cues = list(CUE_PATTERN.finditer(self.text, reach, open_at))
-        if cues and not re.search(r"[.!?]\s", before):
-            cue = cues[-1]
-            between = self.text[cue.end(): open_at]
-            is_name = _looks_like_name(content)
-            if _verb(cue) in DIRECTIVE | COGNITIVE:
-                if not content.startswith("да ") or _verb(cue) in COGNITIVE:
-                    return None
-            elif re.search(r"(?:^|\s)че\s*$", between) or between.strip() in (":", ",", "", "като", "за", "против"):
-                pass
-                pass
-            elif _verb(cue) in CHARACTERISING and not is_name:
-                pass
-            elif between.rstrip().endswith(":"):
-                pass
-            else:
-                return None
-            if is_name and not between.rstrip().endswith((":", "че")):
-                return None
-            speaker, mention = self._speaker_before(cue.start(), sentence_start, cue)
-            if speaker is None and mention is None:
-                speaker, mention = self._speaker_after(cue.end(), cue, limit=open_at)
-            return self._quote(content_start, content_end, "direct", cue, mention, speaker)
+            return self._quote(open_at + 1, close_at, "direct", cue, mention, speaker)
+        return None
+
+    def _cue_before_quote(self, cue: re.Match, open_at: int, close_at: int, sentence_start: int,
+                          content: str) -> Quotation | None:
+        """заяви: „…“ or определи като "разочароващи": the cue before the opening mark, when what stands
+        between them lets the quotation complete it."""
+        if not _cue_admits(cue, self.text[cue.end(): open_at], content):
+            return None
+        speaker, mention = self._speaker_before(cue.start(), sentence_start, cue)
+        if speaker is None and mention is None:
+            speaker, mention = self._speaker_after(cue.end(), cue, limit=open_at)
+        return self._quote(open_at + 1, close_at, "direct", cue, mention, speaker)
+
+    def _quote_told_around(self, open_at: int, close_at: int, sentence_start: int, content: str) -> Quotation | None:
+        """„…“. Това каза X — attributed by the next sentence; or a whole paragraph in quotation marks, which
+        continues the last speaker (guidelines §3.8)."""
         paragraph = next(((a, b) for a, b in self.paragraphs if a <= open_at < b), None)
-        if paragraph and open_at == sentence_start and not _looks_like_name(content):
-            # „…“. Това каза X — attributed by the next sentence
+        if paragraph is None or _looks_like_name(content):
+            return None
+        if open_at == sentence_start:
             anaphor = re.match(r"\W*(?:Това|Тези думи)\s+", self.text[close_at + 1: paragraph[1]])
             if anaphor and (cue := CUE_PATTERN.match(self.text, close_at + 1 + anaphor.end())):
                 speaker, mention = self._speaker_after(cue.end(), cue)
-                return self._quote(content_start, content_end, "direct", cue, mention, speaker)
-        if paragraph and open_at == paragraph[0] and close_at >= paragraph[1] - 2 and not _looks_like_name(content):
-            # a whole paragraph in quotation marks continues the last speaker (guidelines §3.8)
-            if self.last_speaker:
-                return self._quote(content_start, content_end, "direct", None, None, self._as_speaker(self.last_speaker))
+                return self._quote(open_at + 1, close_at, "direct", cue, mention, speaker)
+        if open_at == paragraph[0] and close_at >= paragraph[1] - 2 and self.last_speaker:
+            return self._quote(open_at + 1, close_at, "direct", None, None, self._as_speaker(self.last_speaker))
         return None
 
     def _clause_after(self, cue: re.Match, cue_start: int, cue_end: int, sentence_end: int) -> Quotation | None:
@@ -375,31 +383,33 @@ class QuoteExtractor:
         quotes = []
         for start, end in self.paragraphs:
             head = re.match(r"([^:\n]{2,80}?)\s*:\s+(?=\S)", self.text[start:end])
-            if not head or len(head.group(1).split()) > 8:
+            if not head or len(head.group(1).split()) > 8 or self.text[start + head.end()] in OPENERS:
                 continue
-            in_head = [e for e in self.entities if start <= e.start and e.end <= start + head.end(1)
-                       and (_is_person(e) or e.label in ("ORG", "LOC"))]
-            entity = next((e for e in in_head if e.label == "PER"), in_head[-1] if in_head else None)
-            content_start = start + head.end()
-            content_end = end
-            if self.text[content_start] in OPENERS:
-                continue
+            entity = self._colon_entity(start, head)
             if entity is not None:
                 person = self.people.get(entity.id)
-            elif re.fullmatch(r"[А-Я][а-я.-]+(?: [а-я.-]+){0,3}", head.group(1)) and \
-                    any(ROLE_NOUN.fullmatch(word) for word in head.group(1).split()[:1]) or \
-                    re.fullmatch(r"[А-Я][а-я]+", head.group(1)):
-                # "Испанският външен министър:", "Експерт:" — a source the article names later (guidelines §7.2)
-                person = self._resolve_role(head.group(1).split()[-1].lower(), "", start) \
-                    or next((self._person_of(e) for e in self.entities if e.start >= end and _is_person(e)), None)
-                if person is None:
-                    continue
-            else:
+            elif (person := self._colon_source(start, end, head.group(1))) is None:
                 continue
             cue = _span(start + head.end(1), start + head.end(1) + 1, ":")
-            quotes.append(self._quote(content_start, content_end, "direct", cue,
+            quotes.append(self._quote(start + head.end(), end, "direct", cue,
                                       _span(start, start + head.end(1), head.group(1)), self._as_speaker(person)))
         return quotes
+
+    def _colon_entity(self, start: int, head: re.Match):
+        """The entity the words before a paragraph's colon name, a person first."""
+        in_head = [e for e in self.entities if start <= e.start and e.end <= start + head.end(1)
+                   and (_is_person(e) or e.label in ("ORG", "LOC"))]
+        return next((e for e in in_head if e.label == "PER"), in_head[-1] if in_head else None)
+
+    def _colon_source(self, start: int, end: int, words: str) -> Candidate | None:
+        """A role noun or a lone capitalised word before the colon, a source the article names later
+        ("Испанският външен министър:", "Експерт:", guidelines §7.2); None when the words name no one."""
+        role = re.fullmatch(r"[А-Я][а-я.-]+(?: [а-я.-]+){0,3}", words) and \
+            any(ROLE_NOUN.fullmatch(word) for word in words.split()[:1])
+        if not role and not re.fullmatch(r"[А-Я][а-я]+", words):
+            return None
+        return self._resolve_role(words.split()[-1].lower(), "", start) \
+            or next((self._person_of(e) for e in self.entities if e.start >= end and _is_person(e)), None)
 
     # -- speakers ----------------------------------------------------------------------------------------------
 
@@ -411,8 +421,27 @@ class QuoteExtractor:
             if subject:
                 return self._as_speaker(self._person_of(subject)), _span(subject.start, subject.end, subject.text)
             return None, None
-        # The subject's clause: after the last comma, skipping back over an apposition or a relative clause
-        # ("говорителят …, Мухамад Файсал, потвърди"; "Лиъм Фокс, който е отявлен евроскептик, настоя").
+        clause_start = self._subject_clause(cue_start, sentence_start)
+        window = self.text[clause_start:cue_start]
+        if re.search(r"(?:^|\s)(?:като|и)\s*$", window) and len(window.split()) <= 1:
+            return None, None  # "…, като посочи, че", "… и подчерта, че": the subject goes on
+        entity = self._entity_before(clause_start, cue_start)
+        role = self._role_before_complement(entity, clause_start) if entity else None
+        if role:
+            return role
+        entity = self._first_named(entity, clause_start)
+        if entity:
+            return self._as_speaker(self._person_of(entity)), _span(entity.start, entity.end, entity.text)
+        for word in reversed(list(re.finditer(r"[\w.-]+", window))[-3:]):
+            found = self._pronoun_or_role(clause_start + word.start(), clause_start + word.end(), cue)
+            if found:
+                return found
+        return None, None
+
+    def _subject_clause(self, cue_start: int, sentence_start: int) -> int:
+        """Where the cue's subject clause starts: after the last comma, skipping back over an apposition or
+        a relative clause ("говорителят …, Мухамад Файсал, потвърди"; "Лиъм Фокс, който е отявлен
+        евроскептик, настоя")."""
         starts = [sentence_start] + [sentence_start + b.end() for b in re.finditer(r"[,;:–—]\s", self.text[sentence_start:cue_start])]
         index = len(starts) - 1
         while index > 0:
@@ -420,38 +449,28 @@ class QuoteExtractor:
             if segment and not RELATIVE_CLAUSE.match(segment):
                 break
             index -= 1
-        sentence_start = starts[index]
-        window = self.text[sentence_start:cue_start]
-        if re.search(r"(?:^|\s)(?:като|и)\s*$", window) and len(window.split()) <= 1:
-            return None, None  # "…, като посочи, че", "… и подчерта, че": the subject goes on
-        entity = next((e for e in reversed(self.entities) if sentence_start <= e.start and e.end <= cue_start
-                       and (_is_person(e) or e.label in ("ORG", "LOC")) and len(self.text[e.end:cue_start].split()) <= 3
-                       and not re.search(r"[,;:]\s", self.text[e.end:cue_start])), None)
-        role = self._role_before_complement(entity, sentence_start) if entity else None
-        if role:
-            return role
-        while entity is not None:  # "проф. Карен Джамбазов и проф. Илиан Дойков уточниха": the first named (§7.5)
-            first = next((e for e in reversed(self.entities) if sentence_start <= e.start and e.end <= entity.start
+        return starts[index]
+
+    def _entity_before(self, clause_start: int, cue_start: int):
+        """The nearest person, organisation or place before the cue in its clause, at most three words before it."""
+        return next((e for e in reversed(self.entities) if clause_start <= e.start and e.end <= cue_start
+                     and (_is_person(e) or e.label in ("ORG", "LOC")) and len(self.text[e.end:cue_start].split()) <= 3
+                     and not re.search(r"[,;:]\s", self.text[e.end:cue_start])), None)
+
+    def _first_named(self, entity, clause_start: int):
+        """Of named people joined by "и" or a comma, the first ("проф. Карен Джамбазов и проф. Илиан Дойков
+        уточниха", §7.5)."""
+        while entity is not None and entity.label == "PER":
+            first = next((e for e in reversed(self.entities) if clause_start <= e.start and e.end <= entity.start
                           and _is_person(e) and re.fullmatch(r"\s*(?:,|и)\s*(?:[\w.-]+\s+){0,2}", self.text[e.end:entity.start])), None)
-            if first is None or entity.label != "PER":
+            if first is None:
                 break
             entity = first
-        if entity:
-            return self._as_speaker(self._person_of(entity)), _span(entity.start, entity.end, entity.text)
-        words = list(re.finditer(r"[\w.-]+", window))[-3:]
-        for word in reversed(words):
-            found = self._pronoun_or_role(sentence_start + word.start(), sentence_start + word.end(), cue)
-            if found:
-                return found
-        return None, None
+        return entity
 
     def _speaker_after(self, cue_end: int, cue: re.Match, limit: int | None = None):
         """The speaker after the cue: `каза той`, `заяви руският министър Сергей Рябков`."""
-        sentence_end = next((b for a, b in self.sentences if a <= cue_end < b), len(self.text))
-        stop = re.search(r"[!?;\n„“\"«]|\.$|,\s|\sче\s|\sда\s", self.text[cue_end:min(sentence_end, cue_end + 160)])
-        end = cue_end + (stop.start() if stop else min(sentence_end - cue_end, 160))
-        if limit is not None:
-            end = min(end, limit)
+        end = self._speaker_region_end(cue_end, limit)
         candidates = [e for e in self.entities if cue_end <= e.start and e.end <= end and (_is_person(e) or e.label in ("ORG", "LOC"))]
         # "заяви математикът на Националния оперативен щаб проф. Николай Витанов": the person heads the phrase
         entity = next((e for e in reversed(candidates) if e.label == "PER"), candidates[0] if candidates else None)
@@ -462,10 +481,20 @@ class QuoteExtractor:
             if ANONYMOUS.match(self.text[cue_end:entity.start].strip()):
                 return None, _span(cue_end, end, self.text[cue_end:end].strip())
             return self._as_speaker(self._person_of(entity)), _span(entity.start, entity.end, entity.text)
-        region = self.text[cue_end:end]
-        for word in re.finditer(r"[\w.-]+", region):
-            if word.group().lower() in ("още", "веднъж", "отново", "пак", "и", "пред", "в", "на", "по", "след", "вчера",
-                                        "днес", "от", "също"):
+        return self._word_after(cue_end, end, cue)
+
+    def _speaker_region_end(self, cue_end: int, limit: int | None) -> int:
+        """Where the words after a cue stop naming its speaker: a clause break, a quotation mark, 160 characters."""
+        sentence_end = next((b for a, b in self.sentences if a <= cue_end < b), len(self.text))
+        stop = re.search(r"[!?;\n„“\"«]|\.$|,\s|\sче\s|\sда\s", self.text[cue_end:min(sentence_end, cue_end + 160)])
+        end = cue_end + (stop.start() if stop else min(sentence_end - cue_end, 160))
+        return min(end, limit) if limit is not None else end
+
+    def _word_after(self, cue_end: int, end: int, cue: re.Match):
+        """No entity after the cue: the first word that is not an adverb or a preposition, as an anonymous
+        source, a pronoun or a role noun."""
+        for word in re.finditer(r"[\w.-]+", self.text[cue_end:end]):
+            if word.group().lower() in SKIPPED_AFTER_CUE:
                 continue
             if ANONYMOUS.match(word.group()):
                 return None, _span(cue_end + word.start(), cue_end + word.end(), word.group())
@@ -614,6 +643,20 @@ def _without_nested(quotes: list[Quotation]) -> list[Quotation]:
         kept = [k for k in kept if not (quote.start <= k.start and k.end <= quote.end and k.speaker == quote.speaker)]
         kept.append(quote)
     return sorted(kept, key=lambda q: q.start)
+
+
+def _cue_admits(cue: re.Match, between: str, content: str) -> bool:
+    """Whether a quotation after the cue, with `between` between them, completes it: after a directive
+    verb only a да-clause, after a cognitive verb none; otherwise when "че", a colon, a comma or
+    "като"/"за"/"против" leads to it, or a characterising verb takes a quoted word; a name in
+    quotation marks only after a colon or "че"."""
+    verb, is_name = _verb(cue), _looks_like_name(content)
+    if verb in DIRECTIVE | COGNITIVE:
+        admitted = content.startswith("да ") and verb not in COGNITIVE
+    else:
+        admitted = bool(re.search(r"(?:^|\s)че\s*$", between)) or between.strip() in (":", ",", "", "като", "за", "против") \
+            or (verb in CHARACTERISING and not is_name) or between.rstrip().endswith(":")
+    return admitted and not (is_name and not between.rstrip().endswith((":", "че")))
 
 
 def _verb(cue: re.Match) -> str:
