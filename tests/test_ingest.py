@@ -3,8 +3,8 @@
 import json
 
 import pytest
-
 from conftest import DATA, EXAMPLE, analysed_text, run_vestnik
+
 from vestnik.stages.ingest import InputError, decode
 
 BULGARIAN = 'Русия няма да прави едностранни отстъпки на САЩ, заяви Сергей Рябков в Женева "днес".\n'
@@ -14,6 +14,29 @@ BULGARIAN = 'Русия няма да прави едностранни отст
 def test_decodes_the_encodings_bulgarian_sites_serve(encoding):
     data = (BULGARIAN * 3).encode(encoding)
     assert decode(data, "x.txt") == BULGARIAN * 3
+
+
+@pytest.mark.parametrize("text, encoding, declaration", [
+    ("Prezydent Andrzej Duda powiedział w środę, że rząd przygotował nową ustawę.", "windows-1250",
+     '<meta charset="windows-1250">'),
+    ("Předseda vlády řekl, že se ministři sejdou příští týden v Praze.", "iso-8859-2",
+     '<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-2">'),
+    ("中国外交部发言人周三表示，双方将在日内瓦举行会谈。", "gb2312", "<meta charset=gb2312>"),  # read as GB18030
+    ("Рябков заявил, что Россия не пойдет на уступки.", "koi8-r", '<?xml version="1.0" encoding="KOI8-R"?>'),
+    ("Рябков заяви, че Русия няма да прави отстъпки.", "cp1251", '<META CHARSET="windows-1251">'),
+])
+def test_a_page_is_read_in_the_charset_it_declares(text, encoding, declaration):
+    page = f"<html><head>{declaration}<title>t</title></head><body><p>{text}</p></body></html>"
+    assert text in decode(page.encode(encoding), "page.html")
+
+
+@pytest.mark.parametrize("text, encoding", [
+    ("Prezydent Andrzej Duda powiedział w środę, że rząd przygotował nową ustawę o żłobkach. Źródło: PAP.", "cp1250"),
+    ("Předseda vlády řekl, že se ministři sejdou příští týden v Praze. Žádné další podrobnosti neuvedl.", "iso8859_2"),
+    ("Олександр сказав, що Україна готова до переговорів у Женеві наступного тижня. Її позиція не змінилася.", "koi8_u"),
+])
+def test_undeclared_central_european_and_ukrainian_text_is_detected(text, encoding):
+    assert decode(text.encode(encoding), "article.txt") == text
 
 
 def test_mixed_utf8_and_cp1251_lines_are_each_decoded():

@@ -6,8 +6,8 @@ directories (walked recursively, in sorted order) or `-` for stdin. Nothing is
 analysed here; the HTML is still HTML.
 
 Encoding detection is charset-normalizer's; what is ours is the order of trust
-(BOMs, then strict UTF-8, then a detector restricted to the encodings that
-Bulgarian sites serve) and the repair of files that mix UTF-8 and cp1251 lines,
+(BOMs, then strict UTF-8, then the charset a page declares when its bytes decode by
+it, then a detector restricted to the legacy encodings of Slavic and European sites) and the repair of files that mix UTF-8 and cp1251 lines,
 which no detector does: it picks one encoding for the whole file.
 """
 
@@ -28,8 +28,9 @@ from vestnik.config import Settings
 
 ARTICLE_SUFFIXES = {".txt", ".html", ".htm", ".jsonl"}
 HTML_SUFFIXES = {".html", ".htm"}
-LEGACY_ENCODINGS = ["cp1251", "koi8_r", "iso8859_5", "mac_cyrillic", "cp866", "cp1252", "latin_1"]
-"""What the detector may choose when a file is not UTF-8: Cyrillic legacy encodings first."""
+LEGACY_ENCODINGS = ["cp1251", "koi8_r", "koi8_u", "iso8859_5", "mac_cyrillic", "cp866", "cp1250", "iso8859_2", "cp1252", "latin_1"]
+"""What the detector may choose when a file is neither UTF-8 nor declares its encoding: the Cyrillic
+legacy encodings, then the Central European ones (Polish, Czech, Croatian, Serbian Latin), then Western."""
 MAX_CONTROL_RATIO = 0.01
 """Decoded text with more control characters than this is binary, not an article."""
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
@@ -171,7 +172,33 @@ def decode(data: bytes, source: str) -> str:
         pass
     if b"\x00" in data:
         raise InputError(source, "binary data, not text (contains NUL bytes)")
+    declared = _declared_text(data)
+    if declared is not None:
+        return _checked_text(declared, source)
     return _checked_text(_decode_legacy_or_mixed(data, source), source)
+
+
+DECLARED_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]{2,40})"""
+                              rb"""|<\?xml[^>]{0,200}?encoding\s*=\s*["']([\w.:-]{2,40})""", re.IGNORECASE)
+"""A page's own word on its encoding: `<meta charset>`, `<meta http-equiv … content="…; charset=…">`, an XML declaration."""
+BROWSER_CHARSETS = {"gb2312": "gb18030", "gbk": "gb18030", "iso-8859-1": "cp1252", "latin1": "cp1252",
+                    "us-ascii": "cp1252", "ascii": "cp1252", "iso-8859-9": "cp1254", "shift_jis": "cp932",
+                    "x-sjis": "cp932", "euc-kr": "cp949", "big5": "big5hkscs"}
+"""Labels that browsers read as a superset (the WHATWG encoding standard): pages labelled with the
+narrower one use the wider one's characters."""
+
+
+def _declared_text(data: bytes) -> str | None:
+    """The bytes decoded as the page declares, when it declares a known encoding and the bytes decode
+    by it without an error; otherwise None (a wrong declaration is common, and the detector decides)."""
+    found = DECLARED_CHARSET.search(data[:4096])
+    if found is None:
+        return None
+    label = (found.group(1) or found.group(2)).decode("ascii").lower()
+    try:
+        return data.decode(BROWSER_CHARSETS.get(label, label))
+    except (LookupError, UnicodeDecodeError):
+        return None
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -201,7 +228,8 @@ def _decode_legacy_or_mixed(data: bytes, source: str) -> str:
 def _detect_legacy(data: bytes, source: str) -> str:
     best = charset_normalizer.from_bytes(data, cp_isolation=LEGACY_ENCODINGS).best()
     if best is None:
-        raise InputError(source, "binary data or an unknown encoding (not UTF-8, UTF-16, cp1251 or koi8-r)")
+        raise InputError(source, "binary data or an unknown encoding (not UTF-8, UTF-16, a declared charset, "
+                                 "or a Cyrillic, Central or Western European legacy encoding)")
     return best.encoding
 
 
