@@ -22,18 +22,11 @@ import spacy
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
-from spacy.util import (
-    compile_infix_regex,
-    compile_prefix_regex,
-    compile_suffix_regex,
-    registry,
-)
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
 from vestnik.entities import component as _entities  # noqa: F401  (registers vestnik_entities)
 from vestnik.entities import people as _people  # noqa: F401  (registers vestnik_people)
-from vestnik.entities.encoder_ner import (
-    ENCODER_DIR,  # (the module registers vestnik_encoder_ner)
-)
+from vestnik.entities.encoder_ner import ENCODER_DIR  # (the module registers vestnik_encoder_ner)
 from vestnik.events import detect as _events  # noqa: F401  (registers vestnik_events)
 from vestnik.quotes import extract as _quotes  # noqa: F401  (registers vestnik_quotes)
 from vestnik.record import STAGES
@@ -44,6 +37,8 @@ RECOGNISERS = {"encoder": ["vestnik_encoder_ner"], "cnn": ["tok2vec", "ner"]}
 """The recogniser components of each architecture of entity model (`vestnik train ner --architecture`)."""
 ENTITY_RULES = ["vestnik_quoted_names", "vestnik_entity_boundaries", "vestnik_consistent_entities"]
 """Rules that repair and complete the recogniser's names, in the order they run."""
+ENTITY_COMPONENTS = {*(name for names in RECOGNISERS.values() for name in names), *ENTITY_RULES, "vestnik_entities"}
+"""The components that find entities (recogniser, rules, resolver)."""
 
 
 def pipeline_names(architecture: str) -> list[str]:
@@ -59,7 +54,7 @@ The entity stage runs for the languages its model was trained on; sentences and 
 
 def component_stage(name: str) -> str:
     """The record's stage (`record.STAGES`) that the component `name` belongs to."""
-    if name in {*ENTITY_RULES, "vestnik_entities", "vestnik_people", *(n for names in RECOGNISERS.values() for n in names)}:
+    if name in ENTITY_COMPONENTS or name == "vestnik_people":  # people: what the article says of its entities
         return "entities"
     return name.removeprefix("vestnik_")
 
@@ -88,9 +83,8 @@ def analyse_docs(nlp: Language, docs: list[Doc]) -> list[Doc]:
 
 
 def entity_components(nlp: Language) -> list[str]:
-    """The components that find entities (recogniser, rules, resolver): what an entity evaluation runs."""
-    names = {name for names in RECOGNISERS.values() for name in names} | {*ENTITY_RULES, "vestnik_entities"}
-    return [name for name in nlp.pipe_names if name in names]
+    """The entity components of `nlp`, in order: what an entity evaluation runs."""
+    return [name for name in nlp.pipe_names if name in ENTITY_COMPONENTS]
 
 
 MODELS = Path(__file__).parent / "models"

@@ -16,14 +16,8 @@ from tqdm import tqdm
 
 from vestnik import __version__
 from vestnik.analysis import entity_model_path, model_architecture
-from vestnik.config import (
-    DEFAULT_DATABASE,
-    Settings,
-    default_api_key,
-    default_database,
-    default_slavicner,
-    progress_wanted,
-)
+from vestnik.config import (DEFAULT_DATABASE, Settings, default_api_key, default_database, default_slavicner,
+                            progress_wanted)
 from vestnik.pipeline import analyze_paths
 from vestnik.record import STAGES, Article, json_schema
 from vestnik.stages.ingest import InputError

@@ -23,10 +23,7 @@ from spacy.tokens import Doc
 
 from vestnik.analysis import analyse_docs, build_nlp
 from vestnik.config import Settings
-from vestnik.record import (
-    Article,
-    Offsets,
-)
+from vestnik.record import Article, Offsets
 from vestnik.stages.clean import CleanText, clean
 from vestnik.stages.feeds import read_sources
 from vestnik.stages.ingest import InputError, RawArticle

@@ -215,8 +215,9 @@ def _occurrences(doc: Doc, names: list[tuple[str, ...]]) -> list[tuple[tuple[str
     matcher = PhraseMatcher(doc.vocab, attr="ORTH")
     for number, words in enumerate(names):
         matcher.add(str(number), [Doc(doc.vocab, words=list(words))])
-    found = [(names[int(doc.vocab.strings[key])], start, end) for key, start, end in matcher(doc)]
-    return sorted(found, key=lambda match: (-len(match[0]), names.index(match[0]), match[1]))
+    found = [(int(doc.vocab.strings[key]), start, end) for key, start, end in matcher(doc)]
+    found.sort(key=lambda match: (-len(names[match[0]]), match[0], match[1]))
+    return [(names[number], start, end) for number, start, end in found]
 
 
 def _words(span: Span) -> tuple[str, ...]:

@@ -97,13 +97,14 @@ def evaluate(nlp: Language, documents: Iterable[Document], without: Iterable[str
     unknown = set(without) - set(entity_components(nlp))
     if unknown:
         raise ValueError(f"not entity components of this pipeline: {', '.join(sorted(unknown))}")
-    naming = _names_by_documents(documents)
-    for document in documents:
-        _count_gold_naming(report, document, naming)
+    forms = [_forms(document) for document in documents]
+    naming = _names_by_documents(forms)
+    for document, own in zip(documents, forms):
+        _count_gold_naming(report, document, own, naming)
     with nlp.select_pipes(enable=[name for name in entity_components(nlp) if name not in set(without)]):
         docs = nlp.pipe(_doc(nlp, document) for document in documents)
-        for document, doc in zip(documents, docs):
-            _count_display_names(report, document, doc, naming)
+        for document, own, doc in zip(documents, forms, docs):
+            _count_display_names(report, document, own, doc, naming)
             predicted = {(m.start, m.end, m.label): m for m in doc._.entities}
             gold = {(m.start, m.end, m.label): m for m in document.mentions}
             report.mentions.add(set(gold), set(predicted))
@@ -120,18 +121,19 @@ def evaluate(nlp: Language, documents: Iterable[Document], without: Iterable[str
 
 
 def _forms(document: Document) -> dict[str, set[str]]:
+    """The base forms by which a document's gold mentions name each gold id."""
     forms: dict[str, set[str]] = {}
     for mention in document.mentions:
         forms.setdefault(mention.id, set()).add(mention.lemma)
     return forms
 
 
-def _names_by_documents(documents: list[Document]) -> dict[str, Counter]:
+def _names_by_documents(forms_of_documents: list[dict[str, set[str]]]) -> dict[str, Counter]:
     """For each gold id, how many of the documents name it by each base form."""
     naming: dict[str, Counter] = {}
-    for document in documents:
-        for entity_id, forms in _forms(document).items():
-            naming.setdefault(entity_id, Counter()).update(forms)
+    for forms in forms_of_documents:
+        for entity_id, names in forms.items():
+            naming.setdefault(entity_id, Counter()).update(names)
     return naming
 
 
@@ -141,10 +143,10 @@ def _usual_name(naming: dict[str, Counter], entity_id: str, own: dict[str, set[s
     return max(others, key=lambda form: (others[form], form)) if others else None
 
 
-def _count_gold_naming(report: Report, document: Document, naming: dict[str, Counter]) -> None:
+def _count_gold_naming(report: Report, document: Document, own: dict[str, set[str]],
+                       naming: dict[str, Counter]) -> None:
     """`display_name` on the gold base forms of each entity, against the name the other documents use most:
     the rule alone, apart from recognition and base forms."""
-    own = _forms(document)
     counts: dict[str, Counter] = {}
     for mention in document.mentions:
         counts.setdefault(mention.id, Counter())[mention.lemma] += 1
@@ -157,9 +159,9 @@ def _count_gold_naming(report: Report, document: Document, naming: dict[str, Cou
                                    "several right": right and len(names) > 1})
 
 
-def _count_display_names(report: Report, document: Document, doc, naming: dict[str, Counter]) -> None:
+def _count_display_names(report: Report, document: Document, own: dict[str, set[str]], doc,
+                         naming: dict[str, Counter]) -> None:
     """Each found entity against the name the other documents use most for its gold id."""
-    own = _forms(document)
     gold_id = {(m.start, m.end): m.id for m in document.mentions}
     for entity in doc._.distinct_entities or ():
         ids = Counter(gold_id[key] for key in ((doc._.entities[i].start, doc._.entities[i].end) for i in entity.mentions)

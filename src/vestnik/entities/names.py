@@ -1,7 +1,8 @@
 """An entity's display name: the one rule by which the record, quotes, events and the store name it.
 
-Kept apart from the spaCy component so that the store (and its migrations) can use it without
-loading the analysis pipeline.
+A function of how often each base form names the entity, not of a `Doc`: the entity component
+applies it to one article's mentions, the store (and its migration 0002) to every mention it holds,
+the entity evaluation to gold mentions.
 """
 
 from __future__ import annotations

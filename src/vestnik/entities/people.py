@@ -21,23 +21,25 @@ from vestnik.events import actors
 
 Doc.set_extension("people", default=None, force=True)
 
+TITLE_WINDOW = 80
+"""Characters before a person's mention where their titles are read (the factory's `title_window`)."""
 TITLE_BOUNDARY = re.compile(r"[.,;:!?()„“”\"«»]|\b(?:че|като|когато|който|която|което|които|но|а|докато)\b")
-"""Where the words before a name stop describing it."""
+"""Where the words before a name stop being its title: "…на руските олигарси, след като Тереза Мей" has none;
+a title also ends at the person named before ("руският министър Лавров призова Тереза Мей")."""
 
 
 @dataclass(frozen=True)
 class Person:
-    """A person of the article (an entity labelled PER), with what the article says about them."""
+    """What the article says about a person (an entity labelled PER); `doc._.people` keys them by entity id,
+    and their name is the entity's (`doc._.distinct_entities`)."""
 
-    id: str
-    name: str  # the display name (`doc._.distinct_entities`)
     gender: str  # "m", "f", or "" when the name does not tell
     titles: tuple[str, ...]  # the words before each mention that describe them, as written, lower case
     country: str | None  # of the first title with a nationality: "руският …" → "RUS"
     sector: str | None  # of the first title with a sector: "министър" → "GOV"
 
 
-def titles_before(text: str, start: int, previous_person_end: int, window: int = 80) -> str:
+def titles_before(text: str, start: int, previous_person_end: int, window: int = TITLE_WINDOW) -> str:
     """The words before the mention at `start` that describe the person: "руският заместник-министър
     на външните работи" in "…, каза руският заместник-министър на външните работи Сергей Рябков"."""
     before = text[max(previous_person_end, start - window):start]
@@ -56,7 +58,7 @@ def gender(name: str) -> str:
     return ""
 
 
-def people(text: str, entities, distinct_entities, title_window: int = 80) -> dict[str, Person]:
+def people(text: str, entities, distinct_entities, title_window: int = TITLE_WINDOW) -> dict[str, Person]:
     """The people of an article by entity id."""
     titles: dict[str, list[str]] = {}
     previous_person_end = 0
@@ -73,13 +75,13 @@ def people(text: str, entities, distinct_entities, title_window: int = 80) -> di
         if entity.id not in titles:
             continue
         own = titles[entity.id]
-        found_people[entity.id] = Person(
-            entity.id, entity.name, gender(entity.name), tuple(own),
-            next(filter(None, map(actors.nationality, own)), None), next(filter(None, map(actors.sector, own)), None))
+        country = next(filter(None, map(actors.nationality, own)), None)
+        found_people[entity.id] = Person(gender(entity.name), tuple(own), country,
+                                         next(filter(None, map(actors.sector, own)), None))
     return found_people
 
 
-@Language.factory("vestnik_people", default_config={"title_window": 80},
+@Language.factory("vestnik_people", default_config={"title_window": TITLE_WINDOW},
                   requires=["doc._.entities", "doc._.distinct_entities"], assigns=["doc._.people"])
 def make_people(nlp: Language, name: str, title_window: int):
     """`title_window`: characters before a person's mention where their titles are read."""

@@ -31,16 +31,8 @@ from spacy.tokens import Doc
 from vestnik.bulgarian import COORDINATORS, PREPOSITIONS
 from vestnik.entities.people import Person
 from vestnik.events import actors
-from vestnik.events.lexicon import (
-    AUXILIARY_MODES,
-    CONTEXT_PATTERNS,
-    DIPLOMATIC_TYPES,
-    FUTURE,
-    HYPOTHETICAL,
-    NEGATION,
-    TRIGGER_PATTERNS,
-    TYPE_MODES,
-)
+from vestnik.events.lexicon import (AUXILIARY_MODES, CONTEXT_PATTERNS, DIPLOMATIC_TYPES, FUTURE, HYPOTHETICAL,
+                                    NEGATION, TRIGGER_PATTERNS, TYPE_MODES)
 from vestnik.record import Event, EventDate, EventParty, EventPlace, TextSpan
 
 Doc.set_extension("events", default=None, force=True)
@@ -53,8 +45,6 @@ CONSULT_PREPOSITIONS = {None, "с", "със", "между", "на"}
 not what they are about ("около Украйна", "за НАТО")."""
 DELEGATION = re.compile(r"делегаци\w*", re.IGNORECASE)
 MAX_PARTICIPANTS = 6  # the default of the factory's max_participants
-"""Where the words before a name stop being its title: "…на руските олигарси, след като Тереза Мей" has none;
-a title also ends at the person named before ("руският министър Лавров призова Тереза Мей")."""
 
 
 @dataclass

@@ -19,23 +19,14 @@ annotation guidelines (`shared/guidelines/quotes.md`):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from vestnik.entities.people import Person
-from vestnik.quotes.cues import (
-    ADJECTIVE_GENDER,
-    CHARACTERISING,
-    COGNITIVE,
-    CUE_FORMS,
-    CUE_PATTERN,
-    DIRECTIVE,
-    POSSESSIVE_WORDS,
-    SPEECH_NOUNS,
-    VERB_FORMS,
-)
+from vestnik.quotes.cues import (ADJECTIVE_GENDER, CHARACTERISING, COGNITIVE, CUE_FORMS, CUE_PATTERN, DIRECTIVE,
+                                 POSSESSIVE_WORDS, SPEECH_NOUNS, VERB_FORMS)
 from vestnik.record import Quotation, QuoteSpeaker, TextSpan
 
 Doc.set_extension("quotes", default=None, force=True)
@@ -696,7 +687,7 @@ def _title_stem(word: str) -> str:
     return word
 
 
-@Language.factory("vestnik_quotes", default_config={"max_fragment_gap": 80, "max_speaker_words": 12},
+@Language.factory("vestnik_quotes", default_config=asdict(QuoteSettings()),
                   requires=["doc._.sentences", "doc._.paragraphs", "doc._.entities", "doc._.distinct_entities",
                             "doc._.people"], assigns=["doc._.quotes"])
 def make_quote_extractor(nlp: Language, name: str, max_fragment_gap: int, max_speaker_words: int):

@@ -5,10 +5,11 @@ problem). Paths may be text files, HTML pages, JSON Lines files of articles,
 directories (walked recursively, in sorted order) or `-` for stdin. Nothing is
 analysed here; the HTML is still HTML.
 
-Encoding detection is charset-normalizer's; what is ours is the order of trust
-(BOMs, then strict UTF-8, then the charset a page declares when its bytes decode by
-it, then a detector restricted to the legacy encodings of Slavic and European sites) and the repair of files that mix UTF-8 and cp1251 lines,
-which no detector does: it picks one encoding for the whole file.
+Encoding detection is charset-normalizer's; what is ours is the order of trust (BOMs,
+then strict UTF-8, then the charset a page declares when its bytes decode by it, then a
+detector restricted to the legacy encodings of Slavic and European sites) and the repair
+of files that mix UTF-8 and cp1251 lines, which no detector does: it picks one encoding
+for the whole file.
 """
 
 from __future__ import annotations

@@ -15,21 +15,8 @@ from pydantic import BaseModel, Field
 from vestnik.events.plover import plover_lines
 from vestnik.record import Article
 from vestnik.store.database import Added
-from vestnik.store.search import (
-    EntityMatch,
-    EventHit,
-    Hit,
-    Profile,
-    Story,
-    find_events,
-    find_quotes,
-    latest_articles,
-    list_entities,
-    search,
-    stored_article,
-    stored_records,
-    stories,
-)
+from vestnik.store.search import (EntityMatch, EventHit, Hit, Profile, Story, find_events, find_quotes, latest_articles,
+                                  list_entities, search, stored_article, stored_records, stories)
 from vestnik.web.services import PAGE_SIZE, ArticleIn, Services, services
 
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="results to skip (at most a million)")]
