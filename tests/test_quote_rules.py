@@ -1,6 +1,7 @@
 """The parts of the quotes stage that do not need the entity model: marks, cue forms, scoring."""
 
-from vestnik.quotes.cues import CUE_PATTERN, verb_forms
+from vestnik.bulgarian import verb_forms
+from vestnik.quotes.cues import CUE_PATTERN
 from vestnik.quotes.evaluate import QuoteScore, speaker_right, word_f1
 from vestnik.quotes.extract import _quoted_spans, _trim_clause
 

@@ -1,10 +1,44 @@
-"""Bulgarian function words that several stages read: one list, not a copy in each.
+"""Bulgarian function words and verb inflection that several stages read: one copy, not one in each.
 
 Hand-written: closed classes of a few dozen words, which no installable package lists for
-Bulgarian apart from whole-language stop lists (spaCy's mixes them with other words).
+Bulgarian apart from whole-language stop lists (spaCy's mixes them with other words), and the
+regular inflection of a verb from its aorist and present, which the cue lexicon (quotes) and the
+trigger lexicon (events) both list their verbs by. No installable package generates Bulgarian
+forms (BulStem only strips them).
 """
 
 PREPOSITIONS = ("в", "във", "на", "от", "с", "със", "към", "срещу", "за", "между", "до", "по", "при", "около", "след",
                 "преди", "пред", "без", "чрез")
 COORDINATORS = ("и", "или")
 """Conjunctions that join two names ("Русия и САЩ") so that they share the preposition before the first."""
+
+
+def verb_forms(aorist: str, present: str) -> dict[str, str]:
+    """Inflected form → gender it marks ("m", "f", "n", "pl" or "" when the form marks none)."""
+    head_aorist, _, rest_aorist = aorist.partition(" ")
+    head_present, _, rest_present = present.partition(" ")
+    tail_aorist = f" {rest_aorist}" if rest_aorist else ""
+    tail_present = f" {rest_present}" if rest_present else ""
+    forms = {head_aorist + tail_aorist: "", head_aorist + "ха" + tail_aorist: "pl", head_present + tail_present: ""}
+    if head_present.endswith(("а", "я")):
+        plural = head_present + "т"  # казва → казват
+    else:  # твърди → твърдят, пише → пишат
+        plural = head_present[:-1] + ("ат" if head_present[-2:-1] in "шжч" else "ят")
+    forms[plural + tail_present] = "pl"
+    for form, gender in _imperfect(head_present).items():  # "казваше", "казваха": a past that goes on
+        forms[form + tail_present] = gender
+    gerund = head_present[:-1] + ("айки" if head_present[-1] == "а" else "яйки" if head_present[-1] == "я" else "ейки")
+    forms[gerund + tail_present] = ""  # "добавяйки, че …": the subject of the sentence speaks
+    for stem in {head_aorist, head_present[:-1] + "а" if head_present.endswith(("а", "я")) else None} - {None}:
+        for ending, gender in (("л", "m"), ("ла", "f"), ("ло", "n"), ("ли", "pl")):
+            forms[stem + ending + (tail_aorist if stem == head_aorist else tail_present)] = gender
+    return forms
+
+
+def _imperfect(present: str) -> dict[str, str]:
+    """The imperfect's third persons from the present: казва → казваше, казваха; твърди → твърдеше, твърдяха;
+    пише → пишеше, пишеха."""
+    if present.endswith(("а", "я")):
+        return {present + "ше": "", present + "ха": "pl"}
+    stem = present[:-1]
+    return {stem + "еше": "", stem + ("еха" if stem[-1:] in "шжч" else "яха"): "pl"}

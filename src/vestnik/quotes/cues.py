@@ -1,7 +1,7 @@
 """Bulgarian reporting cues: the verbs, adjectives and phrases that attribute speech.
 
 Each verb is listed once, as its aorist and present third-person singular ("заяви",
-"заявява"); `verb_forms` expands that to the forms news uses (aorist plural "заявиха",
+"заявява"); `bulgarian.verb_forms` expands that to the forms news uses (aorist plural "заявиха",
 present plural "заявяват", the participles of the perfect and renarrative "заявил", "заявила",
 "заявили", "заявявал", the gerund "заявявайки"). The participle's ending carries the speaker's gender, which the
 speaker resolver uses. The list was started from the issue's seed list and grown from the
@@ -12,6 +12,8 @@ words that stand next to quotation marks and "че" in the SlavicNER articles
 from __future__ import annotations
 
 import re
+
+from vestnik.bulgarian import verb_forms
 
 SPEECH_VERBS: list[tuple[str, str]] = [
     ("заяви", "заявява"), ("каза", "казва"), ("посочи", "посочва"), ("подчерта", "подчертава"),
@@ -51,26 +53,6 @@ SPEECH_NOUNS = re.compile(r"(?<![\w-])(?:твърдени|обвинени|из�
                           r"оценк|уверени|обещани|призив|съобщени|заключени|становищ)[а-я]*(?![\w-])", re.I)
 """Speech and stance nouns that introduce a че/да-clause (guidelines §3.4): "обвинението, че …"."""
 POSSESSIVE_WORDS = re.compile(r"\b[Пп]о (?:негови|нейни|техни|неговите|нейните|техните) думи\b|\b[Пп]о думите (?:му|й|ѝ|им)\b")
-
-
-def verb_forms(aorist: str, present: str) -> dict[str, str]:
-    """Inflected form → gender it marks ("m", "f", "n", "pl" or "" when the form marks none)."""
-    head_aorist, _, rest_aorist = aorist.partition(" ")
-    head_present, _, rest_present = present.partition(" ")
-    tail_aorist = f" {rest_aorist}" if rest_aorist else ""
-    tail_present = f" {rest_present}" if rest_present else ""
-    forms = {head_aorist + tail_aorist: "", head_aorist + "ха" + tail_aorist: "pl", head_present + tail_present: ""}
-    if head_present.endswith(("а", "я")):
-        plural = head_present + "т"  # казва → казват
-    else:  # твърди → твърдят, пише → пишат
-        plural = head_present[:-1] + ("ат" if head_present[-2:-1] in "шжч" else "ят")
-    forms[plural + tail_present] = "pl"
-    gerund = head_present[:-1] + ("айки" if head_present[-1] == "а" else "яйки" if head_present[-1] == "я" else "ейки")
-    forms[gerund + tail_present] = ""  # "добавяйки, че …": the subject of the sentence speaks
-    for stem in {head_aorist, head_present[:-1] + "а" if head_present.endswith(("а", "я")) else None} - {None}:
-        for ending, gender in (("л", "m"), ("ла", "f"), ("ло", "n"), ("ли", "pl")):
-            forms[stem + ending + (tail_aorist if stem == head_aorist else tail_present)] = gender
-    return forms
 
 
 def _cue_table() -> dict[str, tuple[str, str]]:
