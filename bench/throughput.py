@@ -5,7 +5,7 @@ every article once; the table shows the median of the runs, stage by stage, so t
 row's difference to the one above is what a stage costs. Peak memory is that of the largest
 process (with worker processes, each worker holds its own pipeline).
 
-    python bench/throughput.py [--runs 3] [--models default,fast] [--data ../shared/data/slavicner]
+    python bench/throughput.py [--runs 3] [--models default,fast] [--rows N] [--data ../shared/data/slavicner]
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "slavicner"
 VARIANTS = {
-    "ingest, clean, language, sentences, dates": {"without": ["entities", "vestnik_quotes", "vestnik_events"], "processes": 1},
+    "ingest, clean, language, sentences, dates": {"without": ["vestnik_syntax", "entities", "vestnik_quotes", "vestnik_events"],
+                                                  "processes": 1},
+    "+ syntax": {"without": ["entities", "vestnik_quotes", "vestnik_events"], "processes": 1},
     "+ entities": {"without": ["vestnik_quotes", "vestnik_events"], "processes": 1},
     "+ quotes": {"without": ["vestnik_events"], "processes": 1},
     "+ events (full pipeline)": {"without": [], "processes": 1},
@@ -62,6 +64,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--models", default="default,fast", help="entity models to measure, comma-separated")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--rows", type=int, default=len(VARIANTS), help="measure only the first N rows of the table")
     parser.add_argument("--one-run", metavar="VARIANT_JSON", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one_run is not None:
@@ -69,7 +72,7 @@ def main() -> None:
         return
     rows = []
     for model in args.models.split(","):
-        for name, variant in VARIANTS.items():
+        for name, variant in list(VARIANTS.items())[:args.rows]:
             runs = [json.loads(subprocess.run([sys.executable, __file__, "--data", str(args.data),
                                                "--one-run", json.dumps({"model": model, **variant})],
                                               check=True, capture_output=True, text=True).stdout) for _ in range(args.runs)]

@@ -122,4 +122,4 @@ def test_a_language_the_stages_are_not_made_for_gets_no_junk_entities_and_says_s
     assert russian_record["stages"] == ["sentences", "dates", "entities"]  # the recogniser is trained on Russian too
     assert {entity["text"] for entity in russian_record["entities"]} >= {"Сергей Рябков", "Россия"}
     digest = run_vestnik("analyze", tmp_path / "en.txt", "--format", "text")
-    assert "not analysed for language en: entities, quotes, events" in digest.stdout
+    assert "not analysed for language en: syntax, entities, quotes, events" in digest.stdout

@@ -6,7 +6,8 @@ import json
 import pytest
 from conftest import EXAMPLE, ROOT, analysed_text, run_vestnik
 
-from vestnik.analysis import build_nlp, entity_model_path, pipeline_names
+from vestnik.analysis import (NAMED_MODELS, PIPELINE_CONFIG, build_nlp, entity_model_path, model_architecture,
+                              pipeline_config, pipeline_names)
 from vestnik.entities.encoder_ner import spelling
 
 DATA = ROOT.parent / "shared" / "data" / "slavicner"
@@ -66,6 +67,15 @@ def test_fast_model_by_flag_and_by_environment():
     assert {e["text"] for e in by_flag.records()[0]["entities"]} >= {"Сергей Рябков", "Женева", "НАТО"}
 
 
+@pytest.mark.parametrize("model", sorted(NAMED_MODELS))
+def test_each_shipped_model_describes_the_pipeline_it_runs_in(model):
+    """`pipeline.cfg` is spaCy's config of the analysis pipeline; a change of components, order or settings
+    that it does not record fails here (rewrite it with `analysis.pipeline_config`)."""
+    written = (NAMED_MODELS[model] / PIPELINE_CONFIG).read_text(encoding="utf-8")
+    assert written == pipeline_config(model)
+    assert f"pipeline = {json.dumps(pipeline_names(model_architecture(NAMED_MODELS[model])))}" in written
+
+
 def test_train_an_encoder_and_analyse_with_it(tmp_path):
     """A real (tiny) fine-tuning run: 1 layer, 1 epoch, 6 documents; the directory runs as --model DIR."""
     model = tmp_path / "tiny"
@@ -75,6 +85,7 @@ def test_train_an_encoder_and_analyse_with_it(tmp_path):
     summary = json.loads((model / "training.json").read_text(encoding="utf-8"))
     assert summary["architecture"] == "encoder" and summary["documents"] == 6 and summary["layers"] == 1
     assert (model / "encoder" / "tagger.onnx").is_file() and not (model / "recogniser").exists()
+    assert 'factory = "vestnik_encoder_ner"' in (model / PIPELINE_CONFIG).read_text(encoding="utf-8")
     analysed = run_vestnik("analyze", EXAMPLE, "--model", model)
     assert analysed.code == 0, analysed.stderr
     [record] = analysed.records()

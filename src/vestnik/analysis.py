@@ -16,6 +16,7 @@ as "Зам.-министърът", "гр.", "проф.", "д-р", "т.е." whole
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import spacy
@@ -23,6 +24,7 @@ from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
+from thinc.api import Config
 
 from vestnik.entities import component as _entities  # noqa: F401  (registers vestnik_entities)
 from vestnik.entities import people as _people  # noqa: F401  (registers vestnik_people)
@@ -32,6 +34,7 @@ from vestnik.quotes import extract as _quotes  # noqa: F401  (registers vestnik_
 from vestnik.record import STAGES
 from vestnik.stages import sentences as _sentences  # noqa: F401  (registers vestnik_sentences)
 from vestnik.stages.dates import find_dates
+from vestnik.syntax import component as _syntax  # noqa: F401  (registers vestnik_syntax)
 
 RECOGNISERS = {"encoder": ["vestnik_encoder_ner"], "cnn": ["tok2vec", "ner"]}
 """The recogniser components of each architecture of entity model (`vestnik train ner --architecture`)."""
@@ -41,15 +44,17 @@ ENTITY_COMPONENTS = {*(name for names in RECOGNISERS.values() for name in names)
 """The components that find entities (recogniser, rules, resolver)."""
 
 
-def pipeline_names(architecture: str) -> list[str]:
-    """The components of the analysis pipeline, in order, for an entity model of `architecture`."""
-    return ["vestnik_sentences", "vestnik_dates", *RECOGNISERS[architecture], *ENTITY_RULES, "vestnik_entities",
-            "vestnik_people", "vestnik_quotes", "vestnik_events"]
+def pipeline_names(architecture: str, syntax: bool = True) -> list[str]:
+    """The components of the analysis pipeline, in order, for an entity model of `architecture`, with or
+    without the syntax layer (`--no-syntax`: its licence is not vestnik's)."""
+    return ["vestnik_sentences", *(["vestnik_syntax"] if syntax else []), "vestnik_dates", *RECOGNISERS[architecture],
+            *ENTITY_RULES, "vestnik_entities", "vestnik_people", "vestnik_quotes", "vestnik_events"]
 
 
-RULE_LANGUAGES = {"quotes": ("bg",), "events": ("bg",)}
-"""Stages written for Bulgarian (cue, trigger and title lexicons): on another language they read junk.
-The entity stage runs for the languages its model was trained on; sentences and dates for every one."""
+RULE_LANGUAGES = {"syntax": ("bg",), "quotes": ("bg",), "events": ("bg",)}
+"""Stages trained or written for Bulgarian only (a Bulgarian treebank; cue, trigger and title lexicons): on
+another language they read junk. The entity stage runs for the languages its model was trained on; sentences
+and dates for every one."""
 
 
 def component_stage(name: str) -> str:
@@ -63,7 +68,9 @@ def stages_for(nlp: Language, language: str | None) -> tuple[str, ...]:
     """The stages that run on an article in `language` (None: not said, every stage). Quotes and events
     read the entities, so they run only where the entities do."""
     limits = nlp.meta.get("vestnik_stage_languages", {})
-    stages = [stage for stage in STAGES if language is None or language in limits.get(stage, (language,))]
+    present = {component_stage(name) for name in nlp.pipe_names}
+    stages = [stage for stage in STAGES if stage in present
+              and (language is None or language in limits.get(stage, (language,)))]
     return tuple(stage for stage in stages if "entities" in stages or stage not in ("quotes", "events"))
 
 
@@ -147,9 +154,27 @@ def blank_nlp() -> Language:
     return spacy.blank("bg", config={"nlp": {"tokenizer": {"@tokenizers": "vestnik.tokenizer.v1"}}})
 
 
-def build_nlp(model: str | Path = "default", threads: int = 0) -> Language:
+PIPELINE_CONFIG = "pipeline.cfg"
+"""The analysis pipeline an entity model runs in, as a spaCy config (its `[nlp]` and `[components]`): written
+into every model directory by `vestnik train ner`, and kept equal to `build_nlp`'s by the tests."""
+
+
+def pipeline_config(model: str | Path) -> str:
+    """The config of the analysis pipeline with the entity model `model`: spaCy's own description of the
+    components, their order and their settings, with model paths relative to the model's directory."""
+    path = entity_model_path(model).resolve()
+    config = build_nlp(path).config
+    described = Config({"nlp": config["nlp"], "components": config["components"]})
+    for settings in described["components"].values():
+        if isinstance(settings.get("model"), str) and Path(settings["model"]).is_absolute():
+            settings["model"] = os.path.relpath(settings["model"], path)
+    return described.to_str()
+
+
+def build_nlp(model: str | Path = "default", threads: int = 0, syntax: bool = True) -> Language:
     """The analysis pipeline with the entity model `model` (see `entity_model_path`) and vestnik's rule
-    components around its recogniser; `threads` bounds the encoder's threads (0: every core)."""
+    components around its recogniser; `threads` bounds the encoder's threads (0: every core); `syntax`:
+    with the syntax layer."""
     path = entity_model_path(model)
     architecture = model_architecture(path)
     if architecture == "cnn":
@@ -157,7 +182,7 @@ def build_nlp(model: str | Path = "default", threads: int = 0) -> Language:
     else:
         nlp = blank_nlp()
         nlp.add_pipe("vestnik_encoder_ner", config={"model": str(path), "threads": threads})
-    names = pipeline_names(architecture)
+    names = pipeline_names(architecture, syntax)
     for position, name in enumerate(names):
         if name in RECOGNISERS[architecture]:
             continue

@@ -17,7 +17,7 @@ from tqdm import tqdm
 from vestnik import __version__
 from vestnik.analysis import entity_model_path, model_architecture
 from vestnik.config import (DEFAULT_DATABASE, Settings, default_api_key, default_database, default_slavicner,
-                            progress_wanted)
+                            default_treebank, progress_wanted)
 from vestnik.pipeline import analyze_paths
 from vestnik.record import STAGES, Article, json_schema
 from vestnik.stages.ingest import InputError
@@ -145,7 +145,14 @@ def _train_commands(commands) -> None:
     train_ner.add_argument("--layers", type=int, help="encoder: keep only the first N of its 12 layers (faster)")
     train_ner.add_argument("--train-embeddings", action="store_true", help="encoder: fine-tune the word embeddings too")
     train_ner.add_argument("--limit", type=int, help="train on the first N documents of the split only (a quick check)")
-    train_ner.set_defaults(handler=_train)
+    train_ner.set_defaults(handler=_reporting_failures(_train))
+    train_syntax = train.add_parser("syntax", help="the Bulgarian syntax layer (UPOS, features, lemmas, dependencies) "
+                                                   "from UD_Bulgarian-BTB; the model inherits its CC BY-NC-SA licence")
+    _treebank_argument(train_syntax)
+    train_syntax.add_argument("--output", required=True, type=Path, help="model directory to write")
+    train_syntax.add_argument("--seed", type=int, default=0)
+    train_syntax.add_argument("--max-epochs", type=int, help="override the epoch budget of syntax.cfg")
+    train_syntax.set_defaults(handler=_reporting_failures(_train_syntax))
 
 
 def _eval_commands(commands) -> None:
@@ -156,35 +163,51 @@ def _eval_commands(commands) -> None:
     _model_argument(eval_ner)
     eval_ner.add_argument("--without", default="", metavar="COMPONENT,...",
                           help="score without these entity components, e.g. vestnik_quoted_names (what a rule adds)")
-    eval_events = evaluate.add_parser("events", help="events against the hand-annotated SlavicNER dev articles")
-    eval_events.add_argument("--gold", type=Path, default=Path(__file__).resolve().parents[2] / "eval" / "events-dev.jsonl",
-                             help="annotation file (default: eval/events-dev.jsonl of the checkout)")
+    eval_events = evaluate.add_parser("events", help="events against the hand-annotated SlavicNER articles (dev)")
+    eval_events.add_argument("--gold", type=Path, help="annotation file (default: eval/events-dev.jsonl of the checkout)")
+    _blind_argument(eval_events)
     _slavicner_argument(eval_events)
     eval_events.add_argument("--errors", action="store_true", help="also list every missed and spurious event")
     _model_argument(eval_events)
-    eval_quotes = evaluate.add_parser("quotes", help="quotations against the annotated dev articles")
-    eval_quotes.add_argument("--gold", type=Path, default=Path("../shared/gold/quotes-dev"),
-                             help="directory of gold JSON files with the articles in raw/ (default ../shared/gold/quotes-dev)")
+    eval_quotes = evaluate.add_parser("quotes", help="quotations against the annotated articles (dev)")
+    eval_quotes.add_argument("--gold", type=Path, action="append",
+                             help="a directory of gold JSON files, repeatable (default: ../shared/gold/quotes-dev, "
+                                  "with its articles in raw/, and eval/quotes/dev, on SlavicNER's articles)")
+    _blind_argument(eval_quotes)
+    _slavicner_argument(eval_quotes)
     _model_argument(eval_quotes)
     eval_quotes.add_argument("--errors", action="store_true", help="also list every miss, spurious quote and wrong speaker")
-    eval_gate = evaluate.add_parser("gate", help="the three evaluations against the pinned floors of eval/baseline.json")
+    eval_syntax = evaluate.add_parser("syntax", help="the syntax layer on the treebank's held-back documents")
+    _treebank_argument(eval_syntax)
+    eval_syntax.add_argument("--syntax-model", type=Path, help="a directory `vestnik train syntax` wrote (default: the "
+                                                                "shipped one)")
+    eval_gate = evaluate.add_parser("gate", help="the evaluations against the pinned floors of eval/baseline.json")
     _slavicner_argument(eval_gate)
-    eval_gate.add_argument("--quotes-gold", type=Path, default=Path("../shared/gold/quotes-dev"),
-                           help="quotation gold directory (default ../shared/gold/quotes-dev)")
+    _treebank_argument(eval_gate)
     eval_gate.add_argument("--baseline", type=Path, default=Path(__file__).resolve().parents[2] / "eval" / "baseline.json",
                            help="the pinned figures (default: eval/baseline.json of the checkout)")
     eval_gate.add_argument("--update", action="store_true",
                            help="when nothing fell, write the measured figures as the new floors")
     for command, handler in ((eval_ner, _eval_ner), (eval_events, _eval_events), (eval_quotes, _eval_quotes),
-                             (eval_gate, _eval_gate)):
+                             (eval_syntax, _eval_syntax), (eval_gate, _eval_gate)):
         command.set_defaults(handler=_reporting_failures(handler))
 
 
 def _model_argument(parser: argparse.ArgumentParser) -> None:
+    """The options that choose the analysis pipeline's models, read by `_settings`."""
     parser.add_argument("--model", metavar="NAME|DIR",
                         help="entity model: default (the fine-tuned encoder, most accurate on a new story), fast (the "
                              "CNN, several times faster, for back-fills) or a directory `vestnik train ner` wrote "
                              "(default: VESTNIK_MODEL, else default)")
+    parser.add_argument("--no-syntax", action="store_true",
+                        help="leave out the syntax layer, whose licence (CC BY-NC-SA, from its treebank) is not "
+                             "vestnik's (also VESTNIK_SYNTAX=0)")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """The run's settings: the environment, then the flags this command has."""
+    flags = {name: getattr(args, name, None) for name in ("published", "max_bytes", "processes", "batch_size", "model")}
+    return Settings.from_env(**flags, syntax=False if args.no_syntax else None)
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -208,9 +231,7 @@ def _with_store(handler):
 def _ingest(args: argparse.Namespace, store) -> int:
     from vestnik.store import commands
 
-    settings = Settings.from_env(published=args.published, max_bytes=args.max_bytes, processes=args.processes,
-                                 batch_size=args.batch_size, model=args.model)
-    return EXIT_SOME_FAILED if commands.ingest(args.paths, store, settings) else EXIT_OK
+    return EXIT_SOME_FAILED if commands.ingest(args.paths, store, _settings(args)) else EXIT_OK
 
 
 def _serve(args: argparse.Namespace, store) -> int:
@@ -219,7 +240,7 @@ def _serve(args: argparse.Namespace, store) -> int:
 
     serve(store, args.host, args.port, WebSettings(max_body=args.max_body or DEFAULT_MAX_BODY,
                                                    api_key=args.api_key or default_api_key(),
-                                                   pipeline=Settings.from_env(model=args.model),
+                                                   pipeline=_settings(args),
                                                    analysis=PoolSettings(workers=args.analysis_workers)))
     return EXIT_OK
 
@@ -245,7 +266,7 @@ def _export_stored(args: argparse.Namespace, store) -> int:
 
 
 def _reporting_failures(handler):
-    """An evaluation: a bad argument is a usage error, an unreadable gold file a failure."""
+    """A training or an evaluation: a bad argument is a usage error, an unreadable gold file a failure."""
     def run(args: argparse.Namespace) -> int:
         try:
             return handler(args)
@@ -262,16 +283,25 @@ def _export_analysed(args: argparse.Namespace) -> int:
     from vestnik.events.plover import plover_lines
 
     failures = FailureReport()
-    settings = Settings.from_env(published=args.published, max_bytes=args.max_bytes, processes=args.processes,
-                                 model=args.model)
     with (open(args.output, "w", encoding="utf-8") if args.output else nullcontext(sys.stdout)) as out:
-        out.writelines(plover_lines(failures.records(analyze_paths(args.paths, settings))))
+        out.writelines(plover_lines(failures.records(analyze_paths(args.paths, _settings(args)))))
     return EXIT_SOME_FAILED if failures.count else EXIT_OK
 
 
 def _slavicner_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", type=Path, default=default_slavicner(),
                         help="SlavicNER directory (default: VESTNIK_DATA, else ../shared/data/slavicner)")
+
+
+def _blind_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--blind", action="store_true",
+                        help="score the blind set instead (eval/…-blind): only when a change is finished, never to "
+                             "choose between variants")
+
+
+def _treebank_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--treebank", type=Path, default=default_treebank(),
+                        help="UD_Bulgarian-BTB directory (default: VESTNIK_TREEBANK, else ../shared/data/ud-bg-btb)")
 
 
 def _data_arguments(parser: argparse.ArgumentParser, default_split: str) -> None:
@@ -286,21 +316,36 @@ def _train(args: argparse.Namespace) -> int:
 
     encoder = EncoderSettings(epochs=args.epochs, learning_rate=args.learning_rate, layers=args.layers,
                               train_embeddings=args.train_embeddings)
-    try:
-        summary = train_ner(args.data, args.split, tuple(args.langs.split(",")), args.output, args.seed,
-                            args.architecture, args.max_epochs, encoder, args.limit)
-    except ValueError as error:
-        print(f"vestnik: {error}", file=sys.stderr)
-        return EXIT_USAGE
+    summary = train_ner(args.data, args.split, tuple(args.langs.split(",")), args.output, args.seed,
+                        args.architecture, args.max_epochs, encoder, args.limit)
     print(json.dumps(summary, indent=2))
     return EXIT_OK
 
 
-def _eval_events(args: argparse.Namespace) -> int:
-    from vestnik.evaluation import score_events
+def _train_syntax(args: argparse.Namespace) -> int:
+    from vestnik.syntax.train import train_syntax
 
-    result = score_events(args.gold, args.data, args.model)
-    _report(f"events: scored on {result.documents} articles of {args.gold.name} ({sum(result.gold.values())} gold events, "
+    print(json.dumps(train_syntax(args.treebank, args.output, args.seed, args.max_epochs), indent=2))
+    return EXIT_OK
+
+
+def _eval_syntax(args: argparse.Namespace) -> int:
+    from vestnik.syntax.component import SYNTAX_MODEL
+    from vestnik.syntax.evaluate import evaluate_syntax
+
+    model = args.syntax_model or SYNTAX_MODEL
+    report = evaluate_syntax(model, args.treebank)
+    _report(f"syntax: model {model}, scored on the held-back documents of {args.treebank} (vestnik's tokens "
+            f"aligned to the treebank's words)", report.table(), None)
+    return EXIT_OK
+
+
+def _eval_events(args: argparse.Namespace) -> int:
+    from vestnik.evaluation import EVENTS_GOLD_SETS, score_events
+
+    gold = args.gold or EVENTS_GOLD_SETS["blind" if args.blind else "dev"]
+    result = score_events(gold, args.data, _settings(args))
+    _report(f"events: scored on {result.documents} articles of {gold.name} ({sum(result.gold.values())} gold events, "
             f"{sum(result.predicted.values())} predicted); a match needs type, actor and date",
             result.table(), result.errors if args.errors else None)
     return EXIT_OK
@@ -318,11 +363,13 @@ def _report(heading: str, table: str, errors: list[tuple] | None) -> None:
 
 
 def _eval_quotes(args: argparse.Namespace) -> int:
-    from vestnik.evaluation import score_quotes
+    from vestnik.evaluation import QUOTES_GOLD, score_quotes
 
-    score = score_quotes(args.gold, args.model)
-    _report(f"quotes: scored on {score.documents} articles of {args.gold} ({score.gold} gold quotes, {score.predicted} predicted)",
-            score.table(), score.errors if args.errors else None)
+    for gold in args.gold or QUOTES_GOLD["blind" if args.blind else "dev"]:
+        score = score_quotes(gold, _settings(args), args.data)
+        _report(f"quotes: scored on {score.documents} articles of {gold} ({score.gold} gold quotes, {score.predicted} "
+                f"predicted)", score.table(), score.errors if args.errors else None)
+        print()
     return EXIT_OK
 
 
@@ -345,7 +392,7 @@ def _eval_ner(args: argparse.Namespace) -> int:
 def _eval_gate(args: argparse.Namespace) -> int:
     from vestnik.evaluation import compare, gate_figures, read_baseline, write_baseline
 
-    measured = gate_figures(args.data, args.quotes_gold)
+    measured = gate_figures(args.data, args.treebank)
     table, fallen = compare(measured, read_baseline(args.baseline))
     print(f"evaluation gate: the default model's figures against {args.baseline}")
     print()
@@ -367,10 +414,8 @@ def _iso_date(value: str) -> str:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    settings = Settings.from_env(published=args.published, max_bytes=args.max_bytes, processes=args.processes,
-                                 model=args.model)
     show_progress = progress_wanted()
-    results = analyze_paths(args.paths, settings)
+    results = analyze_paths(args.paths, _settings(args))
     failures = FailureReport()
     try:
         with (open(args.output, "w", encoding="utf-8") if args.output else nullcontext(sys.stdout)) as out:

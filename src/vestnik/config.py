@@ -34,6 +34,11 @@ def default_slavicner() -> Path:
     return Path(os.environ.get("VESTNIK_DATA", "../shared/data/slavicner"))
 
 
+def default_treebank() -> Path:
+    """UD_Bulgarian-BTB, for the syntax layer: `VESTNIK_TREEBANK`, else ../shared/data/ud-bg-btb."""
+    return Path(os.environ.get("VESTNIK_TREEBANK", "../shared/data/ud-bg-btb"))
+
+
 def default_api_key() -> str | None:
     """The key that opens `POST /api/articles` when `serve --api-key` gives none: `VESTNIK_API_KEY`."""
     return os.environ.get("VESTNIK_API_KEY") or None
@@ -62,6 +67,7 @@ class Settings:
     processes: int = 1  # worker processes, each with its own pipeline; one per core is the fastest
     published: str | None = None  # ISO date applied to inputs that carry none of their own
     model: str = "default"  # entity model: default (the encoder), fast (the CNN) or a model directory
+    syntax: bool = True  # the syntax layer (CC BY-NC-SA, from its treebank); False: `--no-syntax`, VESTNIK_SYNTAX=0
 
     @property
     def threads(self) -> int:
@@ -70,7 +76,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
-        """Settings from `VESTNIK_MAX_BYTES`, `VESTNIK_MAX_CHARS`, `VESTNIK_PROCESSES` and `VESTNIK_MODEL`, then
+        """Settings from `VESTNIK_MAX_BYTES`, `VESTNIK_MAX_CHARS`, `VESTNIK_PROCESSES`, `VESTNIK_MODEL` and `VESTNIK_SYNTAX`, then
         explicit overrides (flags) on top."""
         values: dict = {}
         if os.environ.get("VESTNIK_MAX_BYTES"):
@@ -81,5 +87,7 @@ class Settings:
             values["processes"] = int(os.environ["VESTNIK_PROCESSES"])
         if os.environ.get("VESTNIK_MODEL"):
             values["model"] = os.environ["VESTNIK_MODEL"]
+        if os.environ.get("VESTNIK_SYNTAX"):
+            values["syntax"] = os.environ["VESTNIK_SYNTAX"].lower() not in ("0", "false", "no", "off")
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

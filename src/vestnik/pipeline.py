@@ -65,7 +65,7 @@ def analyze_prepared(items: Iterable[Prepared | InputError], settings: Settings,
     if settings.processes > 1 and nlp is None:
         yield from _analyze_in_processes(items, settings)
         return
-    nlp = nlp or build_nlp(settings.model, settings.threads)
+    nlp = nlp or build_nlp(settings.model, settings.threads, settings.syntax)
     for batch in _batches(items, settings.batch_size):
         yield from _analyze_batch(batch, nlp)
 
@@ -78,7 +78,7 @@ def analyze_raw(items: Iterable[RawArticle | InputError], settings: Settings,
 def _analyze_in_processes(items: Iterable[Prepared | InputError], settings: Settings) -> Iterator[Article | InputError]:
     """Batches go to the workers as they are read, at most two per worker in flight, and come back in order."""
     with ProcessPoolExecutor(settings.processes, initializer=start_worker,
-                             initargs=(settings.model, settings.threads)) as pool:
+                             initargs=(settings.model, settings.threads, settings.syntax)) as pool:
         in_flight: deque[Future] = deque()
         for batch in _batches(items, settings.batch_size):
             in_flight.append(pool.submit(_worker_analyze, batch))
@@ -94,11 +94,11 @@ _worker_nlp: Language | None = None
 WARM_UP = "София, 10 януари. Министърът на външните работи Иван Петров заяви, че срещата ще е утре."
 
 
-def start_worker(model: str, threads: int) -> None:
+def start_worker(model: str, threads: int, syntax: bool = True) -> None:
     """A worker process's initializer: its own pipeline, loaded once and run on one short article, so
     that the first real one is not charged the lazy loading (a second) against its time limit."""
     global _worker_nlp
-    _worker_nlp = build_nlp(model, threads)
+    _worker_nlp = build_nlp(model, threads, syntax)
     analyze_in_worker([RawArticle(source="warm-up", content=WARM_UP, is_html=False)], Settings())
 
 

@@ -97,8 +97,9 @@ class EventParty(Record):
     """An actor or recipient of an event: an entity of the article, coded."""
 
     name: str = Field(description="base form: 'Сергей Рябков', 'Русия'")
-    id: str | None = Field(description="the entity id")
-    label: Literal["PER", "ORG", "LOC"]
+    id: str | None = Field(description="the entity id; none for a group the article does not name")
+    label: Literal["PER", "ORG", "LOC", "GROUP"] = Field(description="GROUP: an unnamed group of a sector "
+                                                                     "('полицията', 'протестиращите')")
     code: str | None = Field(description="ISO 3166 alpha-3 country ('RUS') or organisation code ('NATO', 'OSC'); "
                                          "'RUS+NATO' for a body of two parties")
     sector: str | None = Field(description="GOV, MIL, JUD, COP, LEG, BUS, MED, HLH, OPP, CVL")
@@ -132,7 +133,7 @@ class Event(Record):
     quote_index: int | None = Field(description="index into `quotes` when the event is told in a quotation")
 
 
-STAGES = ("sentences", "dates", "entities", "quotes", "events")
+STAGES = ("sentences", "syntax", "dates", "entities", "quotes", "events")
 """The analysis stages, in the order they run."""
 
 
@@ -149,8 +150,8 @@ class Article(Record):
     published: str | None = Field(None, description="publication date, ISO YYYY-MM-DD")
     language: str = Field(description="ISO 639-1 code, or 'und' when undetermined")
     stages: list[str] = Field(default_factory=lambda: list(STAGES),
-                              description="the analysis stages that ran: entities, quotes and events only for the "
-                                          "languages they are trained or written for")
+                              description="the analysis stages that ran: syntax, entities, quotes and events only for "
+                                          "the languages they are trained or written for; syntax not with --no-syntax")
     text: str = Field(description="the cleaned body: paragraphs separated by a blank line")
     removed: list[RemovedLine]
     paragraphs: list[Offsets]

@@ -23,7 +23,7 @@ from spacy.cli.train import train as spacy_train
 from spacy.tokens import Doc, DocBin
 from spacy.util import filter_spans
 
-from vestnik.analysis import blank_nlp
+from vestnik.analysis import PIPELINE_CONFIG, blank_nlp, pipeline_config
 from vestnik.entities.corpus import Document, read_split
 from vestnik.entities.component import base_forms_file
 from vestnik.entities.kb import KnowledgeBase
@@ -94,6 +94,7 @@ def train_ner(data: Path, split: str, langs: tuple[str, ...], output: Path, seed
                "documents": len(documents), "mentions": sum(len(d.mentions) for d in documents),
                "kb_documents": len(kb_documents), **summary}
     (output / "training.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    (output / PIPELINE_CONFIG).write_text(pipeline_config(output), encoding="utf-8")
     return summary
 
 

@@ -8,7 +8,8 @@ trigger give the auxiliary mode (negated, hypothetical, future; a resolved date 
 publication date is future too).
 - An event needs an actor. The actor is the party (a person, an organisation, or a place that stands for a state)
   before the trigger without a preposition; failing that, the speaker of the quotation the
-  trigger is in. The recipient is the first party after the trigger (in the clause, else in
+  trigger is in; failing that, an unnamed group that the parse makes the verb's subject, coded
+  by its sector ("полицията" → COP) and the article's country. The recipient is the first party after the trigger (in the clause, else in
   the sentence). For CONSULT every party of the clause takes part: the first is the actor.
 - The place is a location after "в"/"във"; the date is the nearest date expression of the
   clause (else of the sentence), else the publication date (the convention of event data),
@@ -22,7 +23,9 @@ publication date is future too).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 
 from spacy.language import Language
@@ -34,6 +37,7 @@ from vestnik.events import actors
 from vestnik.events.lexicon import (AUXILIARY_MODES, CONTEXT_PATTERNS, DIPLOMATIC_TYPES, FUTURE, HYPOTHETICAL,
                                     NEGATION, TRIGGER_PATTERNS, TYPE_MODES)
 from vestnik.record import Event, EventDate, EventParty, EventPlace, TextSpan
+from vestnik.syntax import roles
 
 Doc.set_extension("events", default=None, force=True)
 
@@ -68,10 +72,18 @@ class ArticleContext:
     quotes: list
     names: dict[str, list[str]]  # entity id → its base forms in the article, the display name first
     people: dict[str, Person]  # `doc._.people`
+    doc: Doc  # for its parse (`vestnik.syntax.roles`), when the syntax layer ran
     max_participants: int = MAX_PARTICIPANTS
 
     def name(self, mention) -> str:
         return self.names[mention.id][0] if mention.id in self.names else mention.lemma
+
+    @cached_property
+    def country(self) -> str | None:
+        """The country the article is about: the one its places name most often (a capital counts for its state)."""
+        codes = Counter(code for mention in self.entities if mention.label == "LOC"
+                        for code in self.codes(mention.id, self.name(mention)) if len(code) == 3 and code.isalpha())
+        return codes.most_common(1)[0][0] if codes else None
 
     def codes(self, entity_id: str | None, name: str) -> tuple[str, ...]:
         """The entity's country or organisation codes, read from any name the article gives it: the display
@@ -100,7 +112,7 @@ def code_events(doc: Doc, max_participants: int = MAX_PARTICIPANTS) -> list[Even
     names = {entity.id: list(dict.fromkeys([entity.name, *(entities[i].lemma for i in entity.mentions)]))
              for entity in doc._.distinct_entities or ()}
     context = ArticleContext(text, _lower(text), doc._.published, entities, doc._.dates or [], doc._.quotes or [],
-                             names, doc._.people or {}, max_participants)
+                             names, doc._.people or {}, doc, max_participants)
     events: list[Event] = []
     for start, end in doc._.sentences:
         if DELEGATION.search(text, start, end):
@@ -194,6 +206,8 @@ def _event(context: ArticleContext, trigger, trigger_start: int, trigger_end: in
         sides = _consult_parties(spans, speaker, context.max_participants)
     else:
         sides = _directed_parties(context, spans, speaker, trigger_start, trigger_end, sentence_end)
+        if not sides[0]:
+            sides = (_group_actor(context, trigger_start, trigger_end), sides[1])
     if sides is None or not sides[0]:
         return None  # an event nobody does is no record for an analyst
     actor, recipient = sides
@@ -233,6 +247,22 @@ def _directed_parties(context: ArticleContext, spans: list[_Span], speaker: Even
     if not after:
         after = [span.party for span in _spans(context, trigger_end, sentence_end) if span.party]
     return actor, [party for party in after[:1] if not actor or party.id != actor[0].id]
+
+
+def _group_actor(context: ArticleContext, trigger_start: int, trigger_end: int) -> list[EventParty]:
+    """An actor the recogniser does not name ("Полицията задържа…", "Протестиращите блокираха…"): the subject
+    of a verb trigger in the parse, coded by the sector its noun names (`actors.SECTORS`) and the country the
+    article is about, as POLECAT codes unnamed groups. None without a parse or such a subject."""
+    verb = roles.predicate(context.doc, trigger_start, trigger_end)
+    subject = roles.subject(verb) if verb is not None and verb.pos_ in ("VERB", "AUX") else None
+    if subject is None or subject.pos_ not in ("NOUN", "ADJ") or any(
+            mention.start <= subject.idx < mention.end for mention in context.entities):
+        return []
+    sector = actors.sector(subject.text)
+    if sector is None:
+        return []
+    return [EventParty(name=subject.lemma_, id=None, label="GROUP", code=context.country, sector=sector,
+                       text=subject.text)]
 
 
 def _where(spans: list[_Span], trigger, trigger_start: int, recipient: list[EventParty]) -> EventPlace | None:

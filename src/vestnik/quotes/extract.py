@@ -11,8 +11,10 @@ annotation guidelines (`shared/guidelines/quotes.md`):
 * indirect and mixed quotes: a че/да-clause after a cue, `Според X …`, `По думите на X …`,
   `По негови думи …`, a sentence ended by a postposed cue (`…, категоричен бе той`), and an
   anaphoric cue (`Това заяви X`) covering the sentence before;
-* speakers: the entity at the cue (subject before it, or after it in inverted order), or a
-  pronoun or role noun ("той", "дипломатът", "зам.-министърът") resolved to the person the
+* speakers: the cue's grammatical subject when the parse (`vestnik_syntax`, read through
+  `vestnik.syntax.roles`) names a person in it or heads it with a pronoun or role noun; else
+  the entity at the cue by word order (subject before it, or after it in inverted order); a
+  pronoun or role noun ("той", "дипломатът", "зам.-министърът") is resolved to the person the
   article named, by the titles it gave them, gender agreement and recency.
 """
 
@@ -28,6 +30,7 @@ from vestnik.entities.people import Person
 from vestnik.quotes.cues import (ADJECTIVE_GENDER, CHARACTERISING, COGNITIVE, CUE_FORMS, CUE_PATTERN, DIRECTIVE,
                                  POSSESSIVE_WORDS, SPEECH_NOUNS, VERB_FORMS)
 from vestnik.record import Quotation, QuoteSpeaker, TextSpan
+from vestnik.syntax import roles
 
 Doc.set_extension("quotes", default=None, force=True)
 
@@ -78,15 +81,17 @@ class Candidate:
 
 
 class QuoteExtractor:
-    def __init__(self, text: str, sentences: list[tuple[int, int]], paragraphs: list[tuple[int, int]], entities,
-                 distinct_entities, people: dict[str, Person], settings: QuoteSettings = QuoteSettings()):
-        self.text = text
+    def __init__(self, doc: Doc, settings: QuoteSettings = QuoteSettings()):
+        self.doc = doc
+        self.text = doc.text
         self.settings = settings
-        self.sentences = sentences
-        self.paragraphs = paragraphs
-        self.entities = sorted(entities, key=lambda e: e.start)
+        self.sentences = doc._.sentences
+        self.paragraphs = doc._.paragraphs
+        self.entities = sorted(doc._.entities or [], key=lambda e: e.start)
+        self.quoted = _quoted_spans(self.text)
+        people: dict[str, Person] = doc._.people or {}
         self.people: dict[str, Candidate] = {}
-        for entity in distinct_entities:
+        for entity in doc._.distinct_entities or []:
             if entity.label in ("PER", "ORG", "LOC"):
                 person = people.get(entity.id)
                 self.people[entity.id] = Candidate(entity.id, entity.name, entity.label, person.gender if person else "n",
@@ -99,9 +104,8 @@ class QuoteExtractor:
 
     def extract(self) -> list[Quotation]:
         quotes: list[Quotation] = []
-        quoted = _quoted_spans(self.text)
         for sentence_index, (start, end) in enumerate(self.sentences):
-            quotes += self._sentence_quotes(sentence_index, start, end, quoted)
+            quotes += self._sentence_quotes(sentence_index, start, end, self.quoted)
         quotes += self._colon_quotes()
         quotes = _without_nested(sorted(quotes, key=lambda q: (q.start, -q.end)))
         return sorted(quotes + self._between_same_speaker(quotes), key=lambda q: q.start)
@@ -404,8 +408,26 @@ class QuoteExtractor:
 
     # -- speakers ----------------------------------------------------------------------------------------------
 
+    def _parsed_speaker(self, cue: re.Match):
+        """The cue's grammatical subject, from the parse: the person its phrase names, else the pronoun or role
+        noun heading it; None when there is no parse or no such subject (the word-order rules decide)."""
+        verb = roles.predicate(self.doc, cue.start(), cue.end())
+        head = roles.subject(verb) if verb is not None else None
+        if head is None or any(a < head.idx < b for a, b in self.quoted):
+            return None
+        start, end = roles.phrase(head)
+        person = next((e for e in self.entities if start <= e.start and e.end <= end and e.id in self.people
+                       and _is_person(e)), None)
+        if person is not None:
+            return self._as_speaker(self._person_of(person)), _span(person.start, person.end, person.text)
+        if any(start <= e.start and e.end <= end for e in self.entities):
+            return None  # an organisation or a place: the rules know media relays and metonymy
+        return self._pronoun_or_role(head.idx, head.idx + len(head.text), cue)
+
     def _speaker_before(self, cue_start: int, sentence_start: int, cue: re.Match):
         """The subject before the cue, in the same clause: an entity, a pronoun or a role noun, nearest first."""
+        if parsed := self._parsed_speaker(cue):
+            return parsed
         if cue.group("verb") and cue.group("verb").endswith("йки"):
             # a gerund ("…, твърдейки, че …") shares the subject of the sentence
             subject = next((e for e in self.entities if sentence_start <= e.start < cue_start and _is_person(e)), None)
@@ -461,6 +483,8 @@ class QuoteExtractor:
 
     def _speaker_after(self, cue_end: int, cue: re.Match, limit: int | None = None):
         """The speaker after the cue: `каза той`, `заяви руският министър Сергей Рябков`."""
+        if parsed := self._parsed_speaker(cue):
+            return parsed
         end = self._speaker_region_end(cue_end, limit)
         candidates = [e for e in self.entities if cue_end <= e.start and e.end <= end and (_is_person(e) or e.label in ("ORG", "LOC"))]
         # "заяви математикът на Националния оперативен щаб проф. Николай Витанов": the person heads the phrase
@@ -694,8 +718,7 @@ def make_quote_extractor(nlp: Language, name: str, max_fragment_gap: int, max_sp
     settings = QuoteSettings(max_fragment_gap, max_speaker_words)
 
     def attach_quotes(doc: Doc) -> Doc:
-        doc._.quotes = QuoteExtractor(doc.text, doc._.sentences, doc._.paragraphs, doc._.entities or [],
-                                      doc._.distinct_entities or [], doc._.people or {}, settings).extract()
+        doc._.quotes = QuoteExtractor(doc, settings).extract()
         return doc
 
     return attach_quotes

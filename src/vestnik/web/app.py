@@ -36,7 +36,7 @@ log = logging.getLogger("vestnik")
 def create_app(store: Store, settings: WebSettings = WebSettings(), pool: AnalysisPool | None = None) -> FastAPI:
     """The application: the API and page routers over one `Services` (analyses go to `pool`, or to one of
     its own, stopped with the app, when none is given)."""
-    workers = pool or AnalysisPool(settings.pipeline.model, settings.analysis)
+    workers = pool or AnalysisPool(settings.pipeline.model, settings.analysis, settings.pipeline.syntax)
 
     @asynccontextmanager
     async def lifespan(_app):

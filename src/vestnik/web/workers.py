@@ -51,8 +51,8 @@ class TooSlow(Exception):
 class AnalysisPool:
     """Worker processes, started at the first analysis (each loads the model once), stopped by `close`."""
 
-    def __init__(self, model: str, limits: PoolSettings = PoolSettings()):
-        self.model, self.limits = model, limits
+    def __init__(self, model: str, limits: PoolSettings = PoolSettings(), syntax: bool = True):
+        self.model, self.limits, self.syntax = model, limits, syntax
         self.pending = 0  # running and waiting; read and changed only on the event loop
         self.seconds = 5.0  # running average of one analysis, for Retry-After
         self._pool: ProcessPool | None = None
@@ -76,7 +76,7 @@ class AnalysisPool:
         if self._pool is None:
             # spawn, not fork: the server has threads, and a forked copy of a lock held by one of them never opens
             self._pool = ProcessPool(self.limits.workers, initializer=start_worker,
-                                     initargs=(self.model, self.limits.threads),
+                                     initargs=(self.model, self.limits.threads, self.syntax),
                                      context=multiprocessing.get_context("spawn"))
         return self._pool
 
