@@ -15,6 +15,9 @@ from vestnik.web.app import WebSettings, create_app
 from vestnik.web.workers import AnalysisPool
 
 EXAMPLES_PER_OPERATION = 25
+ANSWER_SECONDS = 90
+"""The first analysis starts the pool's worker, which loads the models (seconds, more on a loaded machine): past
+the pool's own 60-second limit, not the client's default 10."""
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +45,7 @@ def test_no_server_errors(web_schema, mode):
         @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True, database=None,
                   suppress_health_check=list(HealthCheck))
         def check(case):
-            response = case.call()
+            response = case.call(timeout=ANSWER_SECONDS)
             calls.append((case.method, case.path, response.status_code))
             assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.status_code} {response.text[:300]}"
             if response.status_code >= 400:
