@@ -1,7 +1,7 @@
-"""Who does what in a clause, read off the dependency parse: a predicate's subject, objects and agent.
+"""Who does what in a clause, read off the dependency parse: a predicate's subject and its phrase.
 
 The quotation stage asks for the subject of a cue ("заяви"), the event coder for the subject
-and objects of a trigger ("подписаха"). Both ask here, so the two read the parse the same way:
+of a trigger ("задържа"). Both ask here, so the two read the parse the same way:
 - the predicate is the word of the cue or trigger span that heads the others (the verb of
   "се съгласиха", the adjective of "бе категоричен");
 - its subject is its `nsubj`; a predicate without one shares the subject of the verb it is
@@ -16,8 +16,6 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 SUBJECTS = ("nsubj", "csubj")
-PASSIVE_SUBJECTS = ("nsubj:pass", "csubj:pass")
-OBJECTS = ("obj", "iobj")
 SHARED_SUBJECT = ("conj", "xcomp")
 """A predicate with one of these relations and no subject of its own takes its head's subject."""
 CLAUSES = ("acl", "acl:relcl", "advcl", "ccomp", "parataxis", "punct")
@@ -49,15 +47,6 @@ def subject(verb: Token) -> Token | None:
             return None
         verb, seen = verb.head, seen + 1
     return None
-
-
-def passive(verb: Token) -> bool:
-    return any(child.dep_ in PASSIVE_SUBJECTS or child.dep_ == "aux:pass" for child in verb.children) \
-        or "Pass" in verb.morph.get("Voice")
-
-
-def objects(verb: Token) -> list[Token]:
-    return [child for child in verb.children if child.dep_ in OBJECTS]
 
 
 def phrase(head: Token) -> tuple[int, int]:

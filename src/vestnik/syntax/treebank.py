@@ -73,8 +73,8 @@ def with_cased_lemmas(docs: list[Doc]) -> list[Doc]:
 def lower_lemmas(doc: Doc) -> Doc:
     """Lemmas in the treebank's case: lower case, proper nouns too ("София" → "софия")."""
     for token in doc:
-        if not token.lemma_.islower() and token.lemma_ != token.lemma_.lower():
-            token.lemma_ = token.lemma_.lower()
+        if (lower := token.lemma_.lower()) != token.lemma_:
+            token.lemma_ = lower
     return doc
 
 
