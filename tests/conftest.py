@@ -7,12 +7,17 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from itertools import count
 from pathlib import Path
 
 import jsonschema
 import pytest
+from postgres_server import postgres_server
+from sqlalchemy import create_engine, func, select, text
 
 from vestnik.record import committed_json_schema
+from vestnik.store.database import Store
+from vestnik.store.tables import metadata
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "000_58498ae8c00ba573.txt"
@@ -58,3 +63,30 @@ def example_record() -> dict:
     assert run.code == 0, run.stderr
     [record] = run.records()
     return record
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """The URL of a PostgreSQL server started on loopback for this test session."""
+    with postgres_server() as url:
+        yield url
+
+
+_databases = count()
+
+
+def new_postgres_database(server: str) -> str:
+    """The URL of a new, empty database on the `postgres` server."""
+    name = f"test_{next(_databases)}"
+    engine = create_engine("postgresql+psycopg://" + server.split("://", 1)[1], isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    engine.dispose()
+    return server.rsplit("/", 1)[0] + "/" + name
+
+
+def row_counts(db: str) -> dict[str, int]:
+    """The number of rows in each table of the store at `db`."""
+    store = Store.open(db)
+    with store.engine.connect() as connection:
+        return {table.name: connection.scalar(select(func.count()).select_from(table)) for table in metadata.sorted_tables}

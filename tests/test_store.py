@@ -11,12 +11,10 @@ import threading
 import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from itertools import count
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, ROOT, run_vestnik
-from postgres_server import postgres_server
+from conftest import EXAMPLE, ROOT, new_postgres_database, row_counts, run_vestnik
 from sqlalchemy import func, select, text
 
 from vestnik.record import Article
@@ -28,16 +26,9 @@ from vestnik.store.search import (
     stories,
     who_said,
 )
-from vestnik.store.tables import articles, mentions, metadata, quotes
+from vestnik.store.tables import articles, mentions, quotes
 
 SLAVICNER_BG = sorted((ROOT.parent / "shared" / "data" / "slavicner" / "raw" / "nord_stream" / "bg").glob("*.txt"))
-_databases = count()
-
-
-@pytest.fixture(scope="session")
-def postgres():
-    with postgres_server() as url:
-        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -45,23 +36,13 @@ def db(request, tmp_path) -> str:
     """A new, empty store of each kind."""
     if request.param == "sqlite":
         return str(tmp_path / "store.db")
-    server = request.getfixturevalue("postgres")
-    name = f"test_{next(_databases)}"
-    with Store.open(server).engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    return server.rsplit("/", 1)[0] + "/" + name
+    return new_postgres_database(request.getfixturevalue("postgres"))
 
 
 def ingest(db: str, *paths, expect: int = 0, **env):
     run = run_vestnik("ingest", *paths, "--db", db, env=env)
     assert run.code == expect, run.stderr
     return run
-
-
-def row_counts(db: str) -> dict[str, int]:
-    store = Store.open(db)
-    with store.engine.connect() as connection:
-        return {table.name: connection.scalar(select(func.count()).select_from(table)) for table in metadata.sorted_tables}
 
 
 def test_example_round_trip(db):

@@ -38,7 +38,25 @@ def main(argv: list[str] | None = None) -> int:
             entity_model_path(args.model)
         except ValueError as error:
             parser.exit(EXIT_USAGE, f"vestnik: --model {error}\n")
-    return args.handler(args)
+    scheduler = getattr(args, "scheduler", None) or (Settings.from_env().scheduler if hasattr(args, "scheduler") else None)
+    return _on_cluster(parser, args) if scheduler else args.handler(args)
+
+
+def _on_cluster(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """A command run on a Dask cluster: the address checked first, a scheduler that does not answer said plainly."""
+    from vestnik.cluster import SchedulerUnreachable, parse_address
+
+    if args.processes:
+        parser.exit(EXIT_USAGE, "vestnik: --scheduler and --processes are two ways to run in parallel: give one\n")
+    try:
+        parse_address(_settings(args).scheduler)
+    except ValueError as error:
+        parser.exit(EXIT_USAGE, f"vestnik: {error}\n")
+    try:
+        return args.handler(args)
+    except SchedulerUnreachable as error:
+        print(f"vestnik: {error}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -62,6 +80,11 @@ def _shared_options() -> dict[str, argparse.ArgumentParser]:
     analysis.add_argument("--max-bytes", type=int, metavar="N", help="refuse inputs larger than this (default 10 MiB)")
     analysis.add_argument("--processes", type=int, metavar="N",
                           help="analyse in N worker processes, e.g. one per core (default 1, or VESTNIK_PROCESSES)")
+    analysis.add_argument("--scheduler", metavar="ADDRESS",
+                          help="analyse on a Dask cluster: tcp://HOST:PORT of its scheduler, or local:N to start N "
+                               "workers on this machine (default: VESTNIK_SCHEDULER; see the README, On a cluster)")
+    analysis.add_argument("--partition-size", type=int, metavar="N",
+                          help="with --scheduler: articles per task; with --format parquet: per part (default 32)")
     _model_argument(analysis)
     store.add_argument("--db", metavar="URL", help=f"a SQLite file or a postgresql:// URL (default: VESTNIK_DB, else "
                                                    f"{DEFAULT_DATABASE})")
@@ -77,15 +100,19 @@ def _analysis_commands(commands, shared: dict[str, argparse.ArgumentParser]) -> 
                                   parents=[shared["analysis"], shared["output"]])
     analyze.add_argument("paths", nargs="+", metavar="PATH",
                          help=".txt, .html/.htm, .jsonl (one article a line), a directory, or - for stdin")
-    analyze.add_argument("--format", choices=["json", "jsonl", "text"], default="json",
+    analyze.add_argument("--format", choices=["json", "jsonl", "text", "parquet"], default="json",
                          help="json: one object for one input, JSON Lines for several (default); "
-                              "jsonl: always JSON Lines; text: a digest to read")
+                              "jsonl: always JSON Lines; text: a digest to read; parquet: tables of articles, "
+                              "mentions, entities, quotes and events in the directory --output names")
     analyze.set_defaults(handler=_analyze)
     commands.add_parser("schema", help="print the JSON Schema of the article record").set_defaults(handler=_schema)
-    export = commands.add_parser("export", help="events as PLOVER JSON Lines, from the store or from articles given",
+    export = commands.add_parser("export", help="events as PLOVER JSON Lines, or every record as Parquet tables, from "
+                                                "the store or from articles given",
                                  parents=[shared["analysis"], shared["output"], shared["period"], shared["store"]])
     export.add_argument("paths", nargs="*", metavar="PATH", help="articles to analyse and export (default: the store's)")
-    export.add_argument("--format", choices=["plover"], default="plover")
+    export.add_argument("--format", choices=["plover", "parquet"], default="plover",
+                        help="plover: the events as PLOVER JSON Lines; parquet: the records as tables in the "
+                             "directory --output names")
     export.set_defaults(handler=_export)
 
 
@@ -206,8 +233,9 @@ def _model_argument(parser: argparse.ArgumentParser) -> None:
 
 def _settings(args: argparse.Namespace) -> Settings:
     """The run's settings: the environment, then the flags this command has."""
-    flags = {name: getattr(args, name, None) for name in ("published", "max_bytes", "processes", "batch_size", "model")}
-    return Settings.from_env(**flags, syntax=False if args.no_syntax else None)
+    names = ("published", "max_bytes", "processes", "batch_size", "model", "scheduler", "partition_size")
+    flags = {name: getattr(args, name, None) for name in names}
+    return Settings.from_env(**flags, syntax=False if getattr(args, "no_syntax", False) else None)
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -253,8 +281,43 @@ def _show(args: argparse.Namespace, store) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    """PLOVER lines of the articles given, analysed now, or of the store's articles when none is given."""
+    """PLOVER lines or Parquet tables of the articles given, analysed now, or of the store's articles when none is given."""
+    if args.format == "parquet":
+        return _write_parquet(args) if args.paths else _with_store(_export_stored_parquet)(args)
     return _export_analysed(args) if args.paths else _with_store(_export_stored)(args)
+
+
+def _export_stored_parquet(args: argparse.Namespace, store) -> int:
+    from vestnik.store.search import stored_records
+
+    period = (date.fromisoformat(value) if value else None for value in (args.date_from, args.date_to))
+    return _write_parquet(args, stored_records(store, *period))
+
+
+def _write_parquet(args: argparse.Namespace, stored: Iterable[Article] | None = None) -> int:
+    """Records as Parquet tables in the directory --output names: the `stored` ones, or those of the paths
+    analysed now (on a cluster, each worker writes the parts of its partitions)."""
+    from vestnik import parquet
+
+    if not args.output:
+        print("vestnik: --format parquet writes a directory of tables: name it with --output DIR", file=sys.stderr)
+        return EXIT_USAGE
+    directory, settings, failures = Path(args.output), _settings(args), FailureReport()
+    try:
+        parquet.prepare_directory(directory)
+    except OSError as error:
+        print(f"vestnik: cannot write {directory}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if stored is None and settings.scheduler:
+        from vestnik.cluster import parquet_on_cluster
+        from vestnik.stages.feeds import read_sources
+
+        for error in parquet_on_cluster(read_sources(args.paths, settings), settings, directory):
+            failures.report(error)
+    else:
+        records = stored if stored is not None else failures.records(analyze_paths(args.paths, settings))
+        parquet.write_parquet(records, directory, settings.partition_size)
+    return EXIT_SOME_FAILED if failures.count else EXIT_OK
 
 
 def _export_stored(args: argparse.Namespace, store) -> int:
@@ -414,6 +477,8 @@ def _iso_date(value: str) -> str:
 
 
 def _analyze(args: argparse.Namespace) -> int:
+    if args.format == "parquet":
+        return _write_parquet(args)
     show_progress = progress_wanted()
     results = analyze_paths(args.paths, _settings(args))
     failures = FailureReport()
@@ -435,10 +500,13 @@ class FailureReport:
     def records(self, results: Iterable[Article | InputError]) -> Iterator[Article]:
         for result in results:
             if isinstance(result, InputError):
-                self.count += 1
-                print(f"vestnik: {result}", file=sys.stderr)
+                self.report(result)
             else:
                 yield result
+
+    def report(self, error: InputError) -> None:
+        self.count += 1
+        print(f"vestnik: {error}", file=sys.stderr)
 
 
 def _write(records: Iterable[Article], fmt: str, out: TextIO) -> None:

@@ -68,6 +68,8 @@ class Settings:
     published: str | None = None  # ISO date applied to inputs that carry none of their own
     model: str = "default"  # entity model: default (the encoder), fast (the CNN) or a model directory
     syntax: bool = True  # the syntax layer (CC BY-NC-SA, from its treebank); False: `--no-syntax`, VESTNIK_SYNTAX=0
+    scheduler: str | None = None  # a Dask scheduler (tcp://host:port) or local:N to start a cluster of N workers here
+    partition_size: int = 32  # articles a Dask task takes (and a Parquet part holds): seconds of work, not milliseconds
 
     @property
     def threads(self) -> int:
@@ -76,8 +78,8 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
-        """Settings from `VESTNIK_MAX_BYTES`, `VESTNIK_MAX_CHARS`, `VESTNIK_PROCESSES`, `VESTNIK_MODEL` and `VESTNIK_SYNTAX`, then
-        explicit overrides (flags) on top."""
+        """Settings from `VESTNIK_MAX_BYTES`, `VESTNIK_MAX_CHARS`, `VESTNIK_PROCESSES`, `VESTNIK_MODEL`, `VESTNIK_SYNTAX` and
+        `VESTNIK_SCHEDULER`, then explicit overrides (flags) on top."""
         values: dict = {}
         if os.environ.get("VESTNIK_MAX_BYTES"):
             values["max_bytes"] = int(os.environ["VESTNIK_MAX_BYTES"])
@@ -89,5 +91,7 @@ class Settings:
             values["model"] = os.environ["VESTNIK_MODEL"]
         if os.environ.get("VESTNIK_SYNTAX"):
             values["syntax"] = os.environ["VESTNIK_SYNTAX"].lower() not in ("0", "false", "no", "off")
+        if os.environ.get("VESTNIK_SCHEDULER"):
+            values["scheduler"] = os.environ["VESTNIK_SCHEDULER"]
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

@@ -49,7 +49,7 @@ class Prepared:
 
 def analyze_paths(paths: Iterable[str], settings: Settings, nlp: Language | None = None) -> Iterator[Article | InputError]:
     """Records (or errors) for every article behind `paths` (files, directories, feeds, URLs), in input order."""
-    return analyze_prepared(prepare(read_sources(paths, settings), settings), settings, nlp)
+    return analyze_raw(read_sources(paths, settings), settings, nlp)
 
 
 def prepare(items: Iterable[RawArticle | InputError], settings: Settings) -> Iterator[Prepared | InputError]:
@@ -66,13 +66,21 @@ def analyze_prepared(items: Iterable[Prepared | InputError], settings: Settings,
         yield from _analyze_in_processes(items, settings)
         return
     nlp = nlp or build_nlp(settings.model, settings.threads, settings.syntax)
-    for batch in _batches(items, settings.batch_size):
+    for batch in batches(items, settings.batch_size):
         yield from _analyze_batch(batch, nlp)
 
 
 def analyze_raw(items: Iterable[RawArticle | InputError], settings: Settings,
                 nlp: Language | None = None) -> Iterator[Article | InputError]:
-    return analyze_prepared(prepare(items, settings), settings, nlp)
+    """Records for raw articles, in order; on the Dask cluster of `settings.scheduler` when one is named
+    and no `nlp` is given (the workers then prepare the articles too)."""
+    if settings.scheduler and nlp is None:
+        from vestnik.cluster import analyze_partition, lost_inputs, map_partitions
+
+        for records in map_partitions(settings, analyze_partition, items, lost=lost_inputs):
+            yield from records
+        return
+    yield from analyze_prepared(prepare(items, settings), settings, nlp)
 
 
 def _analyze_in_processes(items: Iterable[Prepared | InputError], settings: Settings) -> Iterator[Article | InputError]:
@@ -80,7 +88,7 @@ def _analyze_in_processes(items: Iterable[Prepared | InputError], settings: Sett
     with ProcessPoolExecutor(settings.processes, initializer=start_worker,
                              initargs=(settings.model, settings.threads, settings.syntax)) as pool:
         in_flight: deque[Future] = deque()
-        for batch in _batches(items, settings.batch_size):
+        for batch in batches(items, settings.batch_size):
             in_flight.append(pool.submit(_worker_analyze, batch))
             if len(in_flight) >= 2 * settings.processes:
                 yield from in_flight.popleft().result()
@@ -106,12 +114,20 @@ def _worker_analyze(batch: list[Prepared | InputError]) -> list[Article | InputE
     return list(_analyze_batch(batch, _worker_nlp))
 
 
-def analyze_in_worker(items: list[RawArticle], settings: Settings) -> list[Article | InputError]:
+def analyze_in_worker(items: list[RawArticle | InputError], settings: Settings) -> list[Article | InputError]:
     """In a worker process started by `start_worker`: everything from the raw article to its record."""
     return _worker_analyze(list(prepare(items, settings)))
 
 
-def _batches(items: Iterable, size: int) -> Iterator[list]:
+def worker_nlp() -> Language:
+    """The pipeline `start_worker` loaded in this worker process."""
+    if _worker_nlp is None:
+        raise RuntimeError("no analysis pipeline in this process: start_worker was not run")
+    return _worker_nlp
+
+
+def batches(items: Iterable, size: int) -> Iterator[list]:
+    """`items` in lists of `size` (the last one shorter), read lazily."""
     batch = []
     for item in items:
         batch.append(item)

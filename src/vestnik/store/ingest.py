@@ -20,7 +20,7 @@ from vestnik.pipeline import Prepared, analyze_prepared, article_id, prepare
 from vestnik.record import Article
 from vestnik.stages.feeds import read_sources
 from vestnik.stages.ingest import InputError, RawArticle
-from vestnik.store.database import Added, Store
+from vestnik.store.database import Added, Store, StoreError
 
 
 @dataclass
@@ -49,26 +49,67 @@ class IngestReport:
 
 def ingest(paths: Iterable[str], store: Store, settings: Settings, report: IngestReport,
            nlp: Language | None = None) -> Iterator[Added | InputError]:
-    """Store every article behind `paths`; yields what happened to each, errors included, as batches commit."""
+    """Store every article behind `paths`; yields what happened to each, errors included, as batches commit.
+    With `settings.scheduler`, the cluster's workers analyse and commit (PostgreSQL stores only)."""
+    if settings.scheduler and store.dialect != "postgresql":
+        raise StoreError("--scheduler needs a PostgreSQL store (--db postgresql://…): workers on several machines "
+                         "cannot write into one SQLite file")
     fresh = _not_stored(read_sources(paths, settings), store, settings.batch_size, report)
-    batch: list[Article] = []
-    for result in _analysed_or_copied(prepare(fresh, settings), store, settings, nlp, report):
+    results = _stored_on_cluster(fresh, store, settings, report) if settings.scheduler and nlp is None else \
+        store_articles(fresh, store, settings, nlp, report)
+    for result in results:
         if isinstance(result, InputError):
             report.failed += 1
+        else:
+            report.count(result)
+        yield result
+
+
+def store_articles(items: Iterable[RawArticle | InputError], store: Store, settings: Settings, nlp: Language | None,
+                   report: IngestReport) -> Iterator[Added | InputError]:
+    """Prepare, analyse (or copy) and commit `settings.batch_size` records at a time."""
+    batch: list[Article] = []
+    for result in _analysed_or_copied(prepare(items, settings), store, settings, nlp, report):
+        if isinstance(result, InputError):
             yield result
             continue
         batch.append(result)
         if len(batch) >= settings.batch_size:
-            yield from _commit(store, batch, report)
+            yield from store.add(batch)
             batch = []
     if batch:
-        yield from _commit(store, batch, report)
+        yield from store.add(batch)
 
 
-def _commit(store: Store, batch: list[Article], report: IngestReport) -> Iterator[Added]:
-    for added in store.add(batch):
-        report.count(added)
-        yield added
+def _stored_on_cluster(items: Iterable[RawArticle | InputError], store: Store, settings: Settings,
+                       report: IngestReport) -> Iterator[Added | InputError]:
+    from vestnik.cluster import lost_inputs, map_partitions
+
+    def lost(partition, error) -> tuple[list[InputError], int]:
+        return lost_inputs(partition, error), 0
+
+    location = store.engine.url.render_as_string(hide_password=False)
+    for results, copies in map_partitions(settings, store_partition, items, location, lost=lost):
+        report.copies += copies
+        yield from results
+
+
+_worker_stores: dict[str, Store] = {}
+
+
+def store_partition(index: int, partition: list[RawArticle | InputError],
+                    location: str) -> tuple[list[Added | InputError], int]:
+    """A task on a cluster worker: analyse the partition and commit it into the store at `location` (opened
+    once per worker); returns what happened to each input and how many were copies not analysed again."""
+    from vestnik.cluster import worker_plugin
+    from vestnik.pipeline import worker_nlp
+
+    plugin = worker_plugin()
+    store = _worker_stores.get(location) or _worker_stores.setdefault(location, Store.open(location))
+    report = IngestReport()
+    with plugin.lock:
+        results = list(store_articles(partition, store, plugin.settings, worker_nlp(), report))
+    return results, report.copies
 
 
 def _not_stored(items: Iterable[RawArticle | InputError], store: Store, size: int,

@@ -56,7 +56,7 @@ class Services:
     def analysis(self) -> Settings:
         """The pipeline settings of a pasted article: the server's, with the request's character limit, in one process."""
         pipeline = self.settings.pipeline
-        return replace(pipeline, max_chars=min(pipeline.max_chars, self.settings.max_chars), processes=1)
+        return replace(pipeline, max_chars=min(pipeline.max_chars, self.settings.max_chars), processes=1, scheduler=None)
 
     async def analyse(self, item: ArticleIn) -> Article:
         """The record of a posted article, from the analysis pool: 400 for invalid Unicode, 422 for no text or
