@@ -42,9 +42,9 @@ class Run:
         return records
 
 
-def run_vestnik(*args: str, stdin: bytes | None = None, env: dict | None = None) -> Run:
+def run_vestnik(*args: str, stdin: bytes | None = None, env: dict | None = None, timeout: float = 300) -> Run:
     result = subprocess.run([sys.executable, "-m", "vestnik.cli", *map(str, args)], input=stdin,
-                            capture_output=True, env={**os.environ, **(env or {})}, timeout=300)
+                            capture_output=True, env={**os.environ, **(env or {})}, timeout=timeout)
     return Run(result.returncode, result.stdout.decode("utf-8"), result.stderr.decode("utf-8"))
 
 

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from conftest import run_vestnik
 
 from vestnik.stages.dates import find_dates
 
@@ -48,3 +49,14 @@ def test_without_publication_date_relative_values_stay_null():
     found = find_dates("утре, 12 януари, на 13-ти, 5.03.2021 г.", None)
     assert [(d.text, d.value, d.relative) for d in found] == [
         ("утре", None, True), ("12 януари", None, True), ("13-ти", None, True), ("5.03.2021 г.", "2021-03-05", False)]
+
+
+def test_a_month_without_a_year_told_in_the_past_is_the_last_one_before_publication(tmp_path):
+    path = tmp_path / "october.txt"
+    path.write_text("През март имаше избори, а от май досега цените растат. През март догодина ще има нови избори. "
+                    "Делото ще бъде гледано на 3 март.", encoding="utf-8")
+    run = run_vestnik("analyze", path, "--published", "2024-10-15")
+    assert run.code == 0, run.stderr
+    [record] = run.records()
+    assert [(date["text"], date["value"]) for date in record["dates"]] == [
+        ("март", "2024-03"), ("май", "2024-05"), ("март", "2025-03"), ("догодина", "2025"), ("3 март", "2025-03-03")]

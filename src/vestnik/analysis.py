@@ -126,8 +126,24 @@ Doc.set_extension("stages", default=STAGES, force=True)
 
 @Language.component("vestnik_dates", assigns=["doc._.dates"])
 def attach_dates(doc: Doc) -> Doc:
-    doc._.dates = find_dates(doc.text, doc._.published)
+    doc._.dates = find_dates(doc.text, doc._.published, past_sentences(doc))
     return doc
+
+
+PAST_TENSES = {"Past", "Imp"}  # the aorist and the imperfect (and the past participles of the perfect), as BTB tags them
+
+
+def past_sentences(doc: Doc) -> list[tuple[int, int]]:
+    """The character spans of the sentences told in the past: a verb in a past tense and no "ще" (future);
+    none when the syntax layer did not run."""
+    if not doc.has_annotation("MORPH"):
+        return []
+    spans = []
+    for sentence in doc.sents:
+        tenses = {tense for token in sentence for tense in token.morph.get("Tense")}
+        if tenses & PAST_TENSES and not any(token.lower_ == "ще" for token in sentence):
+            spans.append((sentence.start_char, sentence.end_char))
+    return spans
 
 
 @registry.tokenizers("vestnik.tokenizer.v1")

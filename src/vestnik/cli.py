@@ -16,8 +16,8 @@ from tqdm import tqdm
 
 from vestnik import __version__
 from vestnik.analysis import entity_model_path, model_architecture
-from vestnik.config import (DEFAULT_DATABASE, Settings, default_api_key, default_database, default_slavicner,
-                            default_treebank, progress_wanted)
+from vestnik.config import (DEFAULT_DATABASE, Settings, default_api_key, default_database, default_pages,
+                            default_slavicner, default_treebank, progress_wanted)
 from vestnik.pipeline import analyze_paths
 from vestnik.record import STAGES, Article, json_schema
 from vestnik.stages.ingest import InputError
@@ -208,15 +208,21 @@ def _eval_commands(commands) -> None:
     _treebank_argument(eval_syntax)
     eval_syntax.add_argument("--syntax-model", type=Path, help="a directory `vestnik train syntax` wrote (default: the "
                                                                 "shipped one)")
+    eval_pages = evaluate.add_parser("pages", help="text and publication date of real saved pages, beside trafilatura "
+                                                   "and htmldate (trafilatura's evaluation set, htmldate's media-cloud set)")
+    _pages_argument(eval_pages)
+    eval_pages.add_argument("--limit", type=int, help="only the first N pages of each set (a quick look)")
+    eval_pages.add_argument("--errors", action="store_true", help="also list the pages refused and the dates got wrong")
     eval_gate = evaluate.add_parser("gate", help="the evaluations against the pinned floors of eval/baseline.json")
     _slavicner_argument(eval_gate)
     _treebank_argument(eval_gate)
+    _pages_argument(eval_gate)
     eval_gate.add_argument("--baseline", type=Path, default=Path(__file__).resolve().parents[2] / "eval" / "baseline.json",
                            help="the pinned figures (default: eval/baseline.json of the checkout)")
     eval_gate.add_argument("--update", action="store_true",
                            help="when nothing fell, write the measured figures as the new floors")
     for command, handler in ((eval_ner, _eval_ner), (eval_events, _eval_events), (eval_quotes, _eval_quotes),
-                             (eval_syntax, _eval_syntax), (eval_gate, _eval_gate)):
+                             (eval_syntax, _eval_syntax), (eval_pages, _eval_pages), (eval_gate, _eval_gate)):
         command.set_defaults(handler=_reporting_failures(handler))
 
 
@@ -362,6 +368,11 @@ def _blind_argument(parser: argparse.ArgumentParser) -> None:
                              "choose between variants")
 
 
+def _pages_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pages", type=Path, default=default_pages(),
+                        help="the public test sets of saved pages (default: VESTNIK_PAGES, else ../shared/pages)")
+
+
 def _treebank_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--treebank", type=Path, default=default_treebank(),
                         help="UD_Bulgarian-BTB directory (default: VESTNIK_TREEBANK, else ../shared/data/ud-bg-btb)")
@@ -400,6 +411,19 @@ def _eval_syntax(args: argparse.Namespace) -> int:
     report = evaluate_syntax(model, args.treebank)
     _report(f"syntax: model {model}, scored on the held-back documents of {args.treebank} (vestnik's tokens "
             f"aligned to the treebank's words)", report.table(), None)
+    return EXIT_OK
+
+
+def _eval_pages(args: argparse.Namespace) -> int:
+    from vestnik.stages.page_evaluation import evaluate_pages
+
+    report = evaluate_pages(args.pages, _settings(args), args.limit)
+    errors = None
+    if args.errors:
+        errors = [("refused", *refused) for refused in report.refused] + [
+            ("wrong date", test_set, *wrong) for test_set, scores in report.dates.items()
+            for wrong in scores["vestnik"].wrong_examples]
+    _report(f"pages: {args.pages}", report.table(), errors)
     return EXIT_OK
 
 
@@ -455,7 +479,7 @@ def _eval_ner(args: argparse.Namespace) -> int:
 def _eval_gate(args: argparse.Namespace) -> int:
     from vestnik.evaluation import compare, gate_figures, read_baseline, write_baseline
 
-    measured = gate_figures(args.data, args.treebank)
+    measured = gate_figures(args.data, args.treebank, args.pages)
     table, fallen = compare(measured, read_baseline(args.baseline))
     print(f"evaluation gate: the default model's figures against {args.baseline}")
     print()

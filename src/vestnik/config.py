@@ -20,11 +20,6 @@ DEFAULT_MAX_CHARS = 1_000_000
 """Longest cleaned text analysed (spaCy's own default limit): a long feature is 50,000 characters;
 a million is a book or a dump, refused with a reason rather than analysed for minutes."""
 
-DEFAULT_LANGUAGES = ("bg", "ru", "mk", "sr", "uk", "en", "de", "fr", "el", "ro", "tr")
-"""Languages the identifier chooses among: Bulgarian, its Cyrillic neighbours and the
-languages Bulgarian sites most often carry next to it."""
-
-
 DEFAULT_DATABASE = "~/.local/share/vestnik/vestnik.db"
 """The embedded store when neither `--db` nor `VESTNIK_DB` names one (under `$XDG_DATA_HOME` when that is set)."""
 
@@ -37,6 +32,11 @@ def default_slavicner() -> Path:
 def default_treebank() -> Path:
     """UD_Bulgarian-BTB, for the syntax layer: `VESTNIK_TREEBANK`, else ../shared/data/ud-bg-btb."""
     return Path(os.environ.get("VESTNIK_TREEBANK", "../shared/data/ud-bg-btb"))
+
+
+def default_pages() -> Path:
+    """The saved real pages of public test sets, for `vestnik eval pages`: `VESTNIK_PAGES`, else ../shared/pages."""
+    return Path(os.environ.get("VESTNIK_PAGES", "../shared/pages"))
 
 
 def default_api_key() -> str | None:
@@ -62,7 +62,6 @@ def default_database() -> str:
 class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     max_chars: int = DEFAULT_MAX_CHARS  # longest cleaned text analysed; a longer one is refused with a reason
-    languages: tuple[str, ...] = DEFAULT_LANGUAGES
     batch_size: int = 32
     processes: int = 1  # worker processes, each with its own pipeline; one per core is the fastest
     published: str | None = None  # ISO date applied to inputs that carry none of their own

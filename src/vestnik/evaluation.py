@@ -105,8 +105,9 @@ def score_entities(data: Path, split: str, lang: str = "bg", model: str = "defau
     return EntityRun(report, trained_on, len(seen))
 
 
-def gate_figures(data: Path, treebank: Path) -> dict[str, dict[str, float]]:
+def gate_figures(data: Path, treebank: Path, pages: Path) -> dict[str, dict[str, float]]:
     """The figures the gate pins, measured now with the default models on the dev sets (never the blind ones)."""
+    from vestnik.stages.page_evaluation import evaluate_pages
     from vestnik.syntax.component import SYNTAX_MODEL
     from vestnik.syntax.evaluate import evaluate_syntax
 
@@ -115,7 +116,8 @@ def gate_figures(data: Path, treebank: Path) -> dict[str, dict[str, float]]:
             "syntax held-back BTB": evaluate_syntax(SYNTAX_MODEL, treebank).figures(),
             "quotes dev": score_quotes(rules_dev, data=data).figures(),
             "quotes dev-40": score_quotes(annotated_dev, data=data).figures(),
-            "events dev": score_events(EVENTS_GOLD, data).figures()}
+            "events dev": score_events(EVENTS_GOLD, data).figures(),
+            "pages": evaluate_pages(pages).figures()}
 
 
 def compare(measured: dict[str, dict[str, float]], baseline: dict[str, dict[str, float]],

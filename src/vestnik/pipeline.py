@@ -24,7 +24,7 @@ from spacy.tokens import Doc
 from vestnik.analysis import analyse_docs, build_nlp
 from vestnik.config import Settings
 from vestnik.record import Article, Offsets
-from vestnik.stages.clean import CleanText, clean
+from vestnik.stages.clean import CleanText, article_problem, author_name, clean
 from vestnik.stages.feeds import read_sources
 from vestnik.stages.ingest import InputError, RawArticle
 from vestnik.stages.language import identify_language
@@ -41,6 +41,7 @@ class Prepared:
     url: str | None
     author: str | None
     language: str
+    language_confidence: float
 
     @property
     def text_hash(self) -> str:
@@ -161,13 +162,15 @@ def _prepare(raw: RawArticle, settings: Settings) -> Prepared | InputError:
             text, title = page.text, title or page.title
             url, author, published = url or page.url, page.author, published or page.published
         cleaned = clean(text, title)
-        if not cleaned.text.strip():
-            raise InputError(raw.source, "no article text left after cleaning")
+        author, published = author_name(author) or cleaned.author, published or cleaned.published
+        if problem := article_problem(cleaned):
+            raise InputError(raw.source, problem)
         if len(cleaned.text) > settings.max_chars:
             raise InputError(raw.source, f"{len(cleaned.text):,} characters of text, over the analysis limit of "
                                          f"{settings.max_chars:,} (VESTNIK_MAX_CHARS); split it into its articles")
+        language = identify_language(cleaned.text)
         return Prepared(raw=raw, cleaned=cleaned, published=_parse_published(published or settings.published, raw.source),
-                        url=url, author=author, language=identify_language(cleaned.text, settings.languages))
+                        url=url, author=author, language=language.code, language_confidence=language.confidence)
     except InputError as error:
         return error
 
@@ -206,10 +209,12 @@ def build_record(item: Prepared, doc: Doc) -> Article:
         author=item.author,
         published=item.published.isoformat() if item.published else None,
         language=item.language,
+        language_confidence=item.language_confidence,
         stages=list(doc._.stages),
         text=cleaned.text,
         removed=cleaned.removed,
         paragraphs=[Offsets(start=start, end=end) for start, end in doc._.paragraphs],
+        tables=[Offsets(start=start, end=end) for start, end in cleaned.tables],
         sentences=[Offsets(start=start, end=end) for start, end in doc._.sentences],
         dates=doc._.dates,
         entities=doc._.entities or [],

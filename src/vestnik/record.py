@@ -20,6 +20,7 @@ SCHEMA_FILE = "article.schema.json"
 RemovalReason = Literal[
     "teaser_headline", "teaser_standfirst", "read_more", "related_link", "media_credit",
     "share_widget", "follow_prompt", "tags", "copyright", "repeated_title", "repeated_paragraph",
+    "paywall", "byline", "dateline", "counter", "breadcrumb", "advert", "cookie_notice", "source_link",
 ]
 
 
@@ -149,12 +150,16 @@ class Article(Record):
     author: str | None = None
     published: str | None = Field(None, description="publication date, ISO YYYY-MM-DD")
     language: str = Field(description="ISO 639-1 code, or 'und' when undetermined")
+    language_confidence: float | None = Field(None, ge=0, le=1, description="the language identifier's confidence in "
+                                              "`language` (0–1); null in records made before it was kept")
     stages: list[str] = Field(default_factory=lambda: list(STAGES),
                               description="the analysis stages that ran: syntax, entities, quotes and events only for "
                                           "the languages they are trained or written for; syntax not with --no-syntax")
     text: str = Field(description="the cleaned body: paragraphs separated by a blank line")
     removed: list[RemovedLine]
     paragraphs: list[Offsets]
+    tables: list[Offsets] = Field(default_factory=list, description="the paragraphs that are tables of the page, one "
+                                  "row a line (`| cell | cell |`), so that analyses can tell them from prose")
     sentences: list[Offsets]
     dates: list[DateExpression]
     entities: list[Entity] = Field(default_factory=list)

@@ -16,6 +16,7 @@ text for "на 13-ти"). Without a publication date such expressions keep
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -69,8 +70,15 @@ SPAN_GROUPS = {"month": "month", "ordinal_day": "day"}
 """Patterns whose leading preposition is context, not part of the date: the span starts at this group."""
 
 
-def find_dates(text: str, published: date | None) -> list[DateExpression]:
-    """Every date expression in `text`, in text order, resolved against `published` where needed."""
+SINCE_UNTIL_NOW = re.compile(r"[^.!?\n]{0,60}?\b(досега|насам|до момента|до днес|до днешна дата)\b", re.I)
+"""After a month ("от март насам"): the month is behind us, whatever the verb's tense."""
+
+
+def find_dates(text: str, published: date | None, past: Iterable[tuple[int, int]] = ()) -> list[DateExpression]:
+    """Every date expression in `text`, in text order, resolved against `published` where needed. A day or
+    month without a year is the nearest one to the publication date, or the latest one before it when it
+    stands in a sentence told in the past (`past`: their spans, from the parse) or "до момента"."""
+    past = list(past)
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, int, str, re.Match]] = []
     for kind, pattern in PATTERNS:
@@ -84,7 +92,8 @@ def find_dates(text: str, published: date | None) -> list[DateExpression]:
             found.append((start, match.end(), kind, match))
     mentions, context = [], None  # context: the last explicit day's (year, month), for "на 13-ти"
     for start, end, kind, match in sorted(found, key=lambda item: item[0]):
-        value, granularity, relative, month_context = _resolve(kind, match, published, context)
+        behind = any(begin <= start < finish for begin, finish in past) or bool(SINCE_UNTIL_NOW.match(text, end))
+        value, granularity, relative, month_context = _resolve(kind, match, published, context, behind)
         if value is None and not relative:
             continue  # an impossible calendar date such as 31.13.2020: a number, not a date
         if month_context:
@@ -94,9 +103,11 @@ def find_dates(text: str, published: date | None) -> list[DateExpression]:
     return mentions
 
 
-def _resolve(kind: str, match: re.Match, published: date | None, context):
+def _resolve(kind: str, match: re.Match, published: date | None, context, behind: bool):
     """(value, granularity, relative, (year, month) for later ordinal days or None)."""
     group = match.groupdict()
+    if kind in ("day_month", "numeric", "iso", "month"):
+        return ABSOLUTE[kind](group, published, behind)
     if kind in ABSOLUTE:
         return ABSOLUTE[kind](group, published, context)
     if published is None:
@@ -104,14 +115,14 @@ def _resolve(kind: str, match: re.Match, published: date | None, context):
     return (*RELATIVE[kind](group, published), True, None)
 
 
-def _day_month(group: dict, published: date | None, _context):
+def _day_month(group: dict, published: date | None, behind: bool):
     month, day = _month_number(group["month"]), int(group["day"])
     if group.get("year"):
         value = _safe_date(int(group["year"]), month, day)
         return _iso(value), "day", False, (value.year, month) if value else None
     if published is None:
         return None, "day", True, None
-    value = _nearest_year(published, month, day)
+    value = _nearest_year(published, month, day, behind)
     return _iso(value), "day", True, (value.year, month) if value else None
 
 
@@ -119,10 +130,10 @@ def _month_year(group: dict, _published, _context):
     return f"{int(group['year']):04d}-{_month_number(group['month']):02d}", "month", False, None
 
 
-def _month(group: dict, published: date | None, _context):
+def _month(group: dict, published: date | None, behind: bool):
     if published is None:
         return None, "month", True, None
-    value = _nearest_year(published, _month_number(group["month"]), 1)
+    value = _nearest_year(published, _month_number(group["month"]), 1, behind)
     return f"{value.year:04d}-{value.month:02d}", "month", True, None
 
 
@@ -212,9 +223,14 @@ def _weekday(published: date, weekday: int, direction: str | None) -> date:
     return published + timedelta(days=delta)
 
 
-def _nearest_year(published: date, month: int, day: int) -> date | None:
+def _nearest_year(published: date, month: int, day: int, behind: bool = False) -> date | None:
+    """The date of that month and day nearest to `published`; `behind`: the latest one not after it (for a month,
+    `day` is 1 and its month may be the publication's own)."""
     candidates = [d for year in (published.year - 1, published.year, published.year + 1)
                   if (d := _safe_date(year, month, day))]
+    if behind:
+        candidates = [d for d in candidates if d <= published] or candidates
+        return max(candidates) if candidates else None
     return min(candidates, key=lambda d: abs((d - published).days)) if candidates else None
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import logging
 import os
 import re
 import sys
@@ -35,6 +36,14 @@ legacy encodings, then the Central European ones (Polish, Czech, Croatian, Serbi
 MAX_CONTROL_RATIO = 0.01
 """Decoded text with more control characters than this is binary, not an article."""
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+SNIFF_BYTES = 2048
+HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|article|meta|title)\b",
+                        re.I | re.S)
+FEED_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:rdf)\b", re.I | re.S)
+SKIPPED_NAMED = 3
+"""How many of the files a walk skipped are named on stderr (all are counted)."""
+
+log = logging.getLogger("vestnik")
 
 
 class InputError(Exception):
@@ -70,7 +79,8 @@ def read_inputs(paths: Iterable[str], settings: Settings) -> Iterator[RawArticle
             continue
         path = Path(given)
         if path.is_dir():
-            files, unreadable = _walk(path)
+            files, unreadable, skipped = _walk(path)
+            _report_skipped(given, skipped)
             yield from unreadable
             if not files and not unreadable:
                 yield InputError(given, "directory holds no .txt, .html, .htm or .jsonl files")
@@ -82,18 +92,47 @@ def read_inputs(paths: Iterable[str], settings: Settings) -> Iterator[RawArticle
             yield InputError(given, "no such file or directory")
 
 
-def _walk(directory: Path) -> tuple[list[Path], list[InputError]]:
-    """The article files under `directory` in sorted order, and an error for each directory in it that
-    cannot be read (`Path.rglob` passes over those without a word). Symlinked directories are not
-    followed, so a link loop ends."""
+def _walk(directory: Path) -> tuple[list[Path], list[InputError], list[Path]]:
+    """The article files under `directory` in sorted order, an error for each directory in it that
+    cannot be read (`Path.rglob` passes over those without a word), and the files it skipped. Symlinked
+    directories are not followed, so a link loop ends."""
     unreadable: list[InputError] = []
 
     def report(error: OSError) -> None:
         unreadable.append(InputError(error.filename or str(directory), f"cannot read directory: {error.strerror or error}"))
 
-    files = [Path(root, name) for root, _, names in os.walk(directory, onerror=report) for name in names
-             if Path(name).suffix.lower() in ARTICLE_SUFFIXES and Path(root, name).is_file()]
-    return sorted(files), sorted(unreadable, key=lambda error: error.source)
+    files, skipped = [], []
+    for root, _, names in os.walk(directory, onerror=report):
+        for name in names:
+            path = Path(root, name)
+            if path.is_file():
+                (files if path.suffix.lower() in ARTICLE_SUFFIXES or _sniffed_article(path) else skipped).append(path)
+    return sorted(files), sorted(unreadable, key=lambda error: error.source), sorted(skipped)
+
+
+def _sniffed_article(path: Path) -> bool:
+    """A file a walk meets without an article suffix (a wget save such as `article.php?id=7`, a name with no
+    suffix) is an article when it starts like an HTML page, or, without any suffix, when it is text."""
+    try:
+        with path.open("rb") as file:
+            start = file.read(SNIFF_BYTES)
+    except OSError:
+        return False
+    if HTML_START.match(start):
+        return True
+    return not path.suffix and not FEED_START.match(start) and b"\x00" not in start and \
+        not CONTROL_CHARACTERS.search(start.decode("utf-8", errors="ignore"))
+
+
+def _report_skipped(directory: str, skipped: list[Path]) -> None:
+    """Name on stderr what a walk leaves out, so that nothing is skipped without a word."""
+    if not skipped:
+        return
+    feeds = [path for path in skipped if path.suffix.lower() in (".rss", ".atom", ".xml")]
+    names = ", ".join(str(path.relative_to(directory)) for path in skipped[:SKIPPED_NAMED])
+    more = f" and {len(skipped) - SKIPPED_NAMED} more" if len(skipped) > SKIPPED_NAMED else ""
+    hint = f" ({len(feeds)} of them feeds: give a feed as a path of its own)" if feeds else ""
+    log.warning(f"{directory}: skipped {len(skipped)} files that are not articles{hint}: {names}{more}")
 
 
 def guarded(source: str, produce) -> Iterator[RawArticle | InputError]:
