@@ -34,7 +34,7 @@ def test_directory_with_one_bad_file_analyses_the_rest_and_exits_1(tmp_path):
     assert run.code == 1
     assert f"{tmp_path / 'empty.txt'}: empty file" in run.stderr
     assert f"{tmp_path / 'junk.txt'}: binary data" in run.stderr
-    assert "ignored.png" not in run.stderr + run.stdout
+    assert f"{tmp_path}: skipped 1 file that is not an article: ignored.png" in run.stderr  # named, not silently passed
     sources = [r["source"] for r in run.records()]
     assert sources == [str(tmp_path / "good.txt"), str(nested / "also-good.html")]
 

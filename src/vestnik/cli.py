@@ -211,7 +211,8 @@ def _eval_commands(commands) -> None:
     eval_pages = evaluate.add_parser("pages", help="text and publication date of real saved pages, beside trafilatura "
                                                    "and htmldate (trafilatura's evaluation set, htmldate's media-cloud set)")
     _pages_argument(eval_pages)
-    eval_pages.add_argument("--limit", type=int, help="only the first N pages of each set (a quick look)")
+    eval_pages.add_argument("--limit", type=int, help="only the first N pages of each public set (a quick look)")
+    _blind_argument(eval_pages)
     eval_pages.add_argument("--errors", action="store_true", help="also list the pages refused and the dates got wrong")
     eval_gate = evaluate.add_parser("gate", help="the evaluations against the pinned floors of eval/baseline.json")
     _slavicner_argument(eval_gate)
@@ -417,12 +418,12 @@ def _eval_syntax(args: argparse.Namespace) -> int:
 def _eval_pages(args: argparse.Namespace) -> int:
     from vestnik.stages.page_evaluation import evaluate_pages
 
-    report = evaluate_pages(args.pages, _settings(args), args.limit)
+    report = evaluate_pages(args.pages, _settings(args), args.limit, args.blind)
     errors = None
     if args.errors:
         errors = [("refused", *refused) for refused in report.refused] + [
             ("wrong date", test_set, *wrong) for test_set, scores in report.dates.items()
-            for wrong in scores["vestnik"].wrong_examples]
+            for wrong in scores["vestnik"].wrong_examples] + [("Bulgarian page", *error) for error in report.layouts[1].errors]
     _report(f"pages: {args.pages}", report.table(), errors)
     return EXIT_OK
 

@@ -132,7 +132,8 @@ def _report_skipped(directory: str, skipped: list[Path]) -> None:
     names = ", ".join(str(path.relative_to(directory)) for path in skipped[:SKIPPED_NAMED])
     more = f" and {len(skipped) - SKIPPED_NAMED} more" if len(skipped) > SKIPPED_NAMED else ""
     hint = f" ({len(feeds)} of them feeds: give a feed as a path of its own)" if feeds else ""
-    log.warning(f"{directory}: skipped {len(skipped)} files that are not articles{hint}: {names}{more}")
+    files = "1 file that is not an article" if len(skipped) == 1 else f"{len(skipped)} files that are not articles"
+    log.warning(f"{directory}: skipped {files}{hint}: {names}{more}")
 
 
 def guarded(source: str, produce) -> Iterator[RawArticle | InputError]:

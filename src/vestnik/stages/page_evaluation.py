@@ -13,6 +13,10 @@ Two public test sets, read from `../shared/pages` (never copied into the project
   invented date misleads a reader, a missing one only leaves a field empty.
 
 Both systems get the file and no url, as a user who saved pages would.
+
+Bulgarian layouts, which those sets lack, are scored on pages written here (`tests/data/pages-bg`, the dev
+set the furniture rules were written against; `eval/pages-bg-blind`, scored only with `--blind`), each with
+its expected snippets, furniture, headline, date and author.
 """
 
 from __future__ import annotations
@@ -29,6 +33,9 @@ import trafilatura
 from vestnik.config import Settings
 from vestnik.pipeline import Prepared, prepare
 from vestnik.stages.ingest import read_inputs
+
+CHECKOUT = Path(__file__).resolve().parents[3]
+BULGARIAN_PAGES = {"dev": CHECKOUT / "tests" / "data" / "pages-bg", "blind": CHECKOUT / "eval" / "pages-bg-blind"}
 
 
 @dataclass
@@ -90,11 +97,77 @@ class DateScore:
 
 
 @dataclass
+class LayoutScore:
+    """The hand-written Bulgarian pages: what came out of each against its `expected.json`."""
+
+    pages: int = 0
+    articles: int = 0
+    not_articles: int = 0
+    refused_right: int = 0  # pages without an article that were refused
+    refused_wrong: int = 0  # articles that were refused
+    snippets: int = 0
+    kept: int = 0
+    furniture: int = 0
+    leaked: int = 0
+    fields: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("title", "published", "author"), 0))
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, name: str, expected: dict, page: Prepared | str) -> None:
+        self.pages += 1
+        if not expected["article"]:
+            self.not_articles += 1
+            self.refused_right += isinstance(page, str)
+            if not isinstance(page, str):
+                self.errors.append((name, "an article was made of a page without one"))
+            return
+        self.articles += 1
+        if isinstance(page, str):
+            self.refused_wrong += 1
+            self.errors.append((name, f"refused: {page}"))
+            return
+        text = page.cleaned.text
+        missing = [snippet for snippet in expected["must_contain"] if _comparable(snippet) not in _comparable(text)]
+        leaked = [snippet for snippet in expected["must_not_contain"] if snippet in text]
+        self.snippets, self.kept = self.snippets + len(expected["must_contain"]), self.kept + len(expected["must_contain"]) - len(missing)
+        self.furniture, self.leaked = self.furniture + len(expected["must_not_contain"]), self.leaked + len(leaked)
+        found = {"title": page.cleaned.title, "published": _published(page), "author": page.author}
+        for key, value in found.items():
+            self.fields[key] += value == expected[key]
+            if value != expected[key]:
+                self.errors.append((name, f"{key} {value!r}, expected {expected[key]!r}"))
+        self.errors += [(name, f"missing {snippet!r}") for snippet in missing] + [(name, f"leaked {snippet!r}") for snippet in leaked]
+
+    def table(self, name: str) -> str:
+        share = _share
+        return "\n".join([
+            f"Bulgarian layouts, {name} ({self.pages} hand-written pages, {self.not_articles} without an article):", "",
+            "| measure | result |", "|---|---|",
+            f"| pages without an article refused | {share(self.refused_right, self.not_articles)} |",
+            f"| articles refused | {self.refused_wrong} |",
+            f"| expected snippets kept | {share(self.kept, self.snippets)} |",
+            f"| furniture leaked into the text | {share(self.leaked, self.furniture)} |",
+            *(f"| {key} right | {share(right, self.articles)} |" for key, right in self.fields.items())])
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part}/{whole} ({part / max(1, whole):.0%})"
+
+
+def score_layouts(folder: Path, settings: Settings) -> LayoutScore:
+    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    score = LayoutScore()
+    for name, item in sorted(expected.items()):
+        score.add(name, item, _vestnik_page(folder / name, settings))
+    return score
+
+
+@dataclass
 class PagesReport:
     text_pages: int
     text: dict[str, SnippetScore]
     dates: dict[str, dict[str, DateScore]]  # test set → system → score
     refused: list[tuple[str, str]]  # pages of trafilatura's set vestnik refused, with the reason
+    layouts: tuple[str, LayoutScore]  # which set of the Bulgarian pages, and its score
 
     def table(self) -> str:
         rows = [(f"main text, trafilatura's evaluation set ({self.text_pages} pages; "
@@ -107,7 +180,7 @@ class PagesReport:
                      "| system | right | wrong (of them invented: a date for a page with none) | missing | accuracy |",
                      "|---|---|---|---|---|"]
             rows += [score.row(name) for name, score in scores.items()]
-        return "\n".join(rows)
+        return "\n".join(rows) + "\n\n" + self.layouts[1].table(self.layouts[0])
 
     def figures(self) -> dict[str, float]:
         vestnik = self.text["vestnik"]
@@ -181,11 +254,14 @@ def date_cases(pages: Path, limit: int | None = None) -> dict[str, list[tuple[Pa
     return {"htmldate media-cloud": cloud[:limit], "trafilatura's set (dated pages)": dated[:limit]}
 
 
-def evaluate_pages(pages: Path, settings: Settings | None = None, limit: int | None = None) -> PagesReport:
+def evaluate_pages(pages: Path, settings: Settings | None = None, limit: int | None = None,
+                   blind: bool = False) -> PagesReport:
+    """Both public sets, and the Bulgarian pages' dev set (or, `blind`, their blind set)."""
     settings = settings or Settings()
     for needed in ("trafilatura-eval/evaldata.json", "htmldate-mediacloud/expected-dates.json"):
         if not (pages / needed).is_file():
             raise ValueError(f"{pages / needed} not found: give the test sets' directory with --pages")
     count, text, refused = score_text(pages, settings, limit)
     dates = {name: score_dates(cases, settings) for name, cases in date_cases(pages, limit).items()}
-    return PagesReport(count, text, dates, refused)
+    which = "blind" if blind else "dev"
+    return PagesReport(count, text, dates, refused, (which, score_layouts(BULGARIAN_PAGES[which], settings)))
