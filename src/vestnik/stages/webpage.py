@@ -127,13 +127,14 @@ def _stated_date(tree: HtmlElement) -> str | None:
 
 def _written(text: str, iso: str) -> bool:
     """Whether `text` writes the date `iso` as a day: 2020-06-07, 07.06.2020, 7.6.2020, 06/07/2020, "7 юни 2020",
-    "June 7, 2020"."""
+    "7 de junio de 2020", "June 7, 2020", "2020年6月7日"."""
     year, month, day = iso.split("-")
     m, d = int(month), int(day)
     forms = (f"{year}-{month}-{day}", f"{day}.{month}.{year}", f"{d}.{m}.{year}", f"{day}/{month}/{year}",
              f"{year}/{month}/{day}", f"{month}/{day}/{year}", f"{day}.{month}.{year[2:]}")
     return any(form in text for form in forms) or bool(
-        re.search(rf"\b0?{d}\.?\s+\w+\.?,?\s+{year}\b|\b\w+\.?\s+0?{d},?\s+{year}\b", text))
+        re.search(rf"\b0?{d}\.?(?:\s+\w+\.?,?){{1,3}}\s+{year}\b|\b\w+\.?\s+0?{d},?\s+{year}\b|"
+                  rf"{year}\s*年\s*0?{m}\s*月\s*0?{d}\s*日", text))
 
 
 def _byline_name(text: str) -> str | None:
