@@ -34,8 +34,12 @@ def test_a_page_is_read_in_the_charset_it_declares(text, encoding, declaration):
     ("Prezydent Andrzej Duda powiedział w środę, że rząd przygotował nową ustawę o żłobkach. Źródło: PAP.", "cp1250"),
     ("Předseda vlády řekl, že se ministři sejdou příští týden v Praze. Žádné další podrobnosti neuvedl.", "iso8859_2"),
     ("Олександр сказав, що Україна готова до переговорів у Женеві наступного тижня. Її позиція не змінилася.", "koi8_u"),
+    ("東京都は本日、新しい経済対策を発表しました。知事は記者会見で説明した。", "shift_jis"),
+    ("台北市政府今天宣布新的經濟措施，市長在記者會上說明。", "big5"),
+    ("北京市政府今天宣布了新的经济措施，市长在记者会上作了说明。", "gb18030"),
+    ("서울시는 오늘 새로운 경제 대책을 발표했다. 시장은 기자회견에서 설명했다.", "euc_kr"),
 ])
-def test_undeclared_central_european_and_ukrainian_text_is_detected(text, encoding):
+def test_undeclared_european_and_east_asian_text_is_detected(text, encoding):
     assert decode(text.encode(encoding), "article.txt") == text
 
 

@@ -33,6 +33,9 @@ HTML_SUFFIXES = {".html", ".htm"}
 LEGACY_ENCODINGS = ["cp1251", "koi8_r", "koi8_u", "iso8859_5", "mac_cyrillic", "cp866", "cp1250", "iso8859_2", "cp1252", "latin_1"]
 """What the detector may choose when a file is neither UTF-8 nor declares its encoding: the Cyrillic
 legacy encodings, then the Central European ones (Polish, Czech, Croatian, Serbian Latin), then Western."""
+EAST_ASIAN_ENCODINGS = ["gb18030", "big5", "cp932", "euc_jp", "euc_kr"]
+"""Tried only when no European legacy encoding reads the bytes as text: Chinese (GB, Big5), Japanese (Shift-JIS
+as Windows' cp932, EUC-JP) and Korean pages saved without a declaration."""
 MAX_CONTROL_RATIO = 0.01
 """Decoded text with more control characters than this is binary, not an article."""
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
@@ -267,10 +270,11 @@ def _decode_legacy_or_mixed(data: bytes, source: str) -> str:
 
 
 def _detect_legacy(data: bytes, source: str) -> str:
-    best = charset_normalizer.from_bytes(data, cp_isolation=LEGACY_ENCODINGS).best()
+    best = charset_normalizer.from_bytes(data, cp_isolation=LEGACY_ENCODINGS).best() or \
+        charset_normalizer.from_bytes(data, cp_isolation=EAST_ASIAN_ENCODINGS).best()
     if best is None:
         raise InputError(source, "binary data or an unknown encoding (not UTF-8, UTF-16, a declared charset, "
-                                 "or a Cyrillic, Central or Western European legacy encoding)")
+                                 "or a Cyrillic, European or East Asian legacy encoding)")
     return best.encoding
 
 
