@@ -43,6 +43,13 @@ ROLE_NOUN = re.compile(r"(?<![\w-])((?:[а-я]+[.-]{1,2})?[а-я]+(?:-[а-я]+)?
 NOT_PEOPLE = re.compile(r"(?:докумен|проек|закон|доклад|текс|въпрос|процес|съвет|сай|пак|дълг|бюджет|пазар|случа|"
                         r"резулта|вот|ден|живот|свят|път|брой|срок|план|отговор|ефект|риск|град|район|сектор)(?:ът|ят)$", re.I)
 ANONYMOUS = re.compile(r"^(?:източни|анализатор|експерт|наблюдател|медии|мнозина|хората|учени|специалисти|запознати)", re.I)
+SECTION_LABELS = frozenset(
+    "тема анализ коментар мнение интервю репортаж позиция акцент фокус видео снимка снимки фото галерия обновено "
+    "обновена актуално извънредно важно новини спорт политика икономика култура свят общество здраве технологии "
+    "бизнес редактор автор източник текст резюме хроника подкаст ексклузивно горещо времето прогноза справка "
+    "досие контекст факти цитат въпрос отговор".split())
+"""Words that head a page's sections and labelled lines ("Тема:", "Анализ:", "Коментар:", "Справка:"), never a
+source: a colon after one of them opens no quotation (guidelines §3.9, topic prefixes)."""
 SKIPPED_AFTER_CUE = {"още", "веднъж", "отново", "пак", "и", "пред", "в", "на", "по", "след", "вчера", "днес", "от", "също"}
 """Words between a cue and its speaker that do not name it ("каза още той", "заяви вчера пред журналисти")."""
 MEDIA_RELAY = re.compile(r",?\s*(?:предаде|предадоха|предава|съобщи|съобщиха|пише|писа|информира|цитиран[аио]?|"
@@ -401,7 +408,7 @@ class QuoteExtractor:
         ("Испанският външен министър:", "Експерт:", guidelines §7.2); None when the words name no one."""
         role = re.fullmatch(r"[А-Я][а-я.-]+(?: [а-я.-]+){0,3}", words) and \
             any(ROLE_NOUN.fullmatch(word) for word in words.split()[:1])
-        if not role and not re.fullmatch(r"[А-Я][а-я]+", words):
+        if not role and (not re.fullmatch(r"[А-Я][а-я]+", words) or words.lower() in SECTION_LABELS):
             return None
         return self._resolve_role(words.split()[-1].lower(), "", start) \
             or next((self._person_of(e) for e in self.entities if e.start >= end and _is_person(e)), None)
