@@ -43,6 +43,11 @@ ROLE_NOUN = re.compile(r"(?<![\w-])((?:[а-я]+[.-]{1,2})?[а-я]+(?:-[а-я]+)?
 NOT_PEOPLE = re.compile(r"(?:докумен|проек|закон|доклад|текс|въпрос|процес|съвет|сай|пак|дълг|бюджет|пазар|случа|"
                         r"резулта|вот|ден|живот|свят|път|брой|срок|план|отговор|ефект|риск|град|район|сектор)(?:ът|ят)$", re.I)
 ANONYMOUS = re.compile(r"^(?:източни|анализатор|експерт|наблюдател|медии|мнозина|хората|учени|специалисти|запознати)", re.I)
+SPEECH_NOUN_LINK = re.compile(r"(?:(?P<source>\s+(?:на|от)\s+[^,.;]{1,60}?)\s*,?\s*|\s*,?\s*(?P<subject>(?:[^\W\d]+\s+){1,2}?)?)"
+                              r"(?P<word>че|да)\s")
+"""What follows a speech noun up to its clause: an optional source, then, before a да-clause, its subject."""
+GERUND = re.compile(r"\b[а-я]+(?:йки|ейки)\b", re.I)
+"""The Bulgarian gerund ("припомняйки", "подчертавайки"): a verb of its own, which takes the че-clause after it."""
 SECTION_LABELS = frozenset(
     "тема анализ коментар мнение интервю репортаж позиция акцент фокус видео снимка снимки фото галерия обновено "
     "обновена актуално извънредно важно новини спорт политика икономика култура свят общество здраве технологии "
@@ -247,6 +252,8 @@ class QuoteExtractor:
             return None
         if verb in COGNITIVE and clause.group("link") != "че":
             return None
+        if GERUND.search(clause.group("middle")):
+            return None  # ", каза той, припомняйки, че …": the clause is the gerund's; the cue's content came before it
         if verb == "поиска" and clause.group("link") == "да" and not clause.group("middle").strip():
             return None  # "искат да продължат": same-subject volition, not a demand (guidelines §3.3)
         content_start = cue_end + (clause.start("link") if clause.group("link") == "да" else clause.end())
@@ -268,8 +275,7 @@ class QuoteExtractor:
             return None
         if before.rstrip().rstrip(",–—-").rstrip()[-1:] in "\"“”»":
             return self._lost_opening(sentence_start, cue_start, cue_end, cue)
-        tail = self.text[cue_end:sentence_end].strip().rstrip(".!?")
-        if len(tail.split()) > self.settings.max_speaker_words or "," in tail and not re.search(r"[А-Я]", tail):
+        if not self._speaker_phrase_after(cue_end, sentence_end):
             return None
         content_start = sentence_start
         connective = CONNECTIVES.match(self.text[content_start:cue_start])
@@ -283,6 +289,19 @@ class QuoteExtractor:
         if speaker is None and mention is None:
             return None
         return self._quote(content_start, content_end, _indirect_type(content), cue, mention, speaker)
+
+    def _speaker_phrase_after(self, cue_end: int, sentence_end: int) -> bool:
+        """Whether a postposed cue is followed by its speaker: a short phrase up to the sentence's end or to a comma
+        that opens what the speaker adds (", каза той, припомняйки, че …", ", обясни адвокатът, който …"): a name,
+        a pronoun or a role noun, not a clause of its own."""
+        tail = self.text[cue_end:sentence_end].strip().rstrip(".!?")
+        head = tail.split(",")[0].strip()
+        if len(head.split()) > self.settings.max_speaker_words:
+            return False
+        if "," not in tail or re.search(r"[А-Я]", tail):
+            return len(tail.split()) <= self.settings.max_speaker_words
+        last = head.split()[-1].lower() if head else ""
+        return last in PRONOUNS or bool(ROLE_NOUN.fullmatch(last))
 
     def _lost_opening(self, sentence_start: int, cue_start: int, cue_end: int, cue: re.Match) -> Quotation | None:
         """`Хората ще могат … придвижването", добави той.` with no opening mark: the quote starts at the
@@ -346,26 +365,32 @@ class QuoteExtractor:
                            mention, speaker)
 
     def _speech_noun(self, match: re.Match, sentence_start: int, sentence_end: int) -> Quotation | None:
-        """`обвинението, че …`, `предложението на ЕК да …`: the noun is the cue; its "на X" the speaker."""
+        """`обвинението, че …`, `предложението на ЕК да …`, `призивите хората да …`: the noun is the cue; its
+        "на X" or "от X" the speaker (none for a source the article does not name, guidelines §7.4); a subject
+        between the noun and its да-clause stays in the content (§3.3)."""
         noun_end = sentence_start + match.end()
-        link = re.match(r"(?P<source>\s+на\s+[^,.;]{1,60}?)?(?:,\s*|\s+)(?P<word>че|да)\s", self.text[noun_end:sentence_end])
-        if not link:
+        link = SPEECH_NOUN_LINK.match(self.text, noun_end, sentence_end)
+        if not link or (link.group("subject") and link.group("word") == "че"):
             return None
-        speaker = mention = None
-        if link.group("source"):
-            source_start, source_end = noun_end + link.start("source"), noun_end + link.end("source")
-            entity = next((e for e in self.entities if source_start <= e.start and e.end <= source_end
-                           and (_is_person(e) or e.label in ("ORG", "LOC"))), None)
-            if entity is None:
-                return None
-            speaker, mention = self._as_speaker(self._person_of(entity)), _span(entity.start, entity.end, entity.text)
-        content_start = noun_end + (link.start("word") if link.group("word") == "да" else link.end())
+        speaker, mention = self._speech_noun_source(link)
+        content_start = link.start("subject") if link.group("subject") else \
+            link.start("word") if link.group("word") == "да" else link.end()
         content_end = _trim_clause(self.text, content_start, sentence_end)
         if content_end - content_start < 8:
             return None
         cue = _span(sentence_start + match.start(), noun_end, match.group())
         return self._quote(content_start, content_end, _indirect_type(self.text[content_start:content_end]), cue,
                            mention, speaker)
+
+    def _speech_noun_source(self, link: re.Match):
+        """The speaker and mention a speech noun's "на X"/"от X" names, (None, None) when it names no entity."""
+        if not link.group("source"):
+            return None, None
+        entity = next((e for e in self.entities if link.start("source") <= e.start and e.end <= link.end("source")
+                       and (_is_person(e) or e.label in ("ORG", "LOC"))), None)
+        if entity is None:
+            return None, None
+        return self._as_speaker(self._person_of(entity)), _span(entity.start, entity.end, entity.text)
 
     def _possessive_words(self, match: re.Match, sentence_start: int, sentence_end: int) -> Quotation | None:
         """`По негови думи …`, `По думите му …`."""
