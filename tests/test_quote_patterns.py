@@ -80,3 +80,8 @@ def test_speech_nouns_take_their_source_and_the_subject_of_their_clause(quotes_o
         ("indirect", "да приеме исляма", None),  # "други жени": a source the article does not name
         ("indirect", "хората да напускат социалната мрежа", None),  # whose calls, the sentence does not say
         ("indirect", "правата на гражданите ще бъдат запазени", "Европейска комисия")]
+
+
+def test_a_name_the_recogniser_missed_is_still_the_cue_subjects(quotes_of):
+    found = quotes_of("По-рано Фарадж беше заявил, че революцията от 2016 година продължава.")
+    assert [(kind, speaker) for kind, _, speaker in found] == [("indirect", "Фарадж")]

@@ -454,7 +454,20 @@ class QuoteExtractor:
             return self._as_speaker(self._person_of(person)), _span(person.start, person.end, person.text)
         if any(start <= e.start and e.end <= end for e in self.entities):
             return None  # an organisation or a place: the rules know media relays and metonymy
-        return self._pronoun_or_role(head.idx, head.idx + len(head.text), cue)
+        return self._pronoun_or_role(head.idx, head.idx + len(head.text), cue) or self._unrecognised_name(head)
+
+    def _unrecognised_name(self, head):
+        """A proper noun the entity recogniser missed, as the cue's subject ("По-рано Фарадж беше заявил"): the
+        person of the article with that surname, else the name as written, with no id."""
+        if head.pos_ != "PROPN" or not head.text[:1].isupper():
+            return None
+        words = [token for token in head.subtree if token.pos_ == "PROPN" and token.text[:1].isupper()
+                 and abs(token.i - head.i) <= 2]
+        first, last = min(words, key=lambda token: token.i), max(words, key=lambda token: token.i)
+        name = head.doc.text[first.idx:last.idx + len(last.text)]
+        known = next((p for p in self.people.values() if p.label == "PER" and p.name.split()[-1] == head.text), None)
+        speaker = self._as_speaker(known) if known else QuoteSpeaker(name=name, id=None)
+        return speaker, _span(first.idx, last.idx + len(last.text), name)
 
     def _speaker_before(self, cue_start: int, sentence_start: int, cue: re.Match):
         """The subject before the cue, in the same clause: an entity, a pronoun or a role noun, nearest first."""
