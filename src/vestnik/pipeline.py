@@ -24,7 +24,7 @@ from spacy.tokens import Doc
 from vestnik.analysis import analyse_docs, build_nlp
 from vestnik.config import Settings
 from vestnik.record import Article, Offsets
-from vestnik.stages.clean import CleanText, article_problem, author_name, clean
+from vestnik.stages.clean import CleanText, article_problem, clean
 from vestnik.stages.feeds import read_sources
 from vestnik.stages.ingest import InputError, RawArticle
 from vestnik.stages.language import identify_language
@@ -162,7 +162,7 @@ def _prepare(raw: RawArticle, settings: Settings) -> Prepared | InputError:
             text, title = page.text, title or page.title
             url, author, published = url or page.url, page.author, published or page.published
         cleaned = clean(text, title)
-        author, published = author_name(author) or cleaned.author, published or cleaned.published
+        author, published = author or cleaned.author, published or cleaned.published
         if problem := article_problem(cleaned):
             raise InputError(raw.source, problem)
         if len(cleaned.text) > settings.max_chars:

@@ -108,7 +108,8 @@ def clean(text: str, title: str | None = None) -> CleanText:
         if not blocks or blocks[0][0] != title:
             blocks.insert(0, [title])
     lines = [(b, line) for b, block in enumerate(blocks) for line in block]
-    keep, removed, reasons = _remove_boilerplate([line for _, line in lines])
+    plain = [line for _, line in lines]
+    keep, removed, reasons = _remove_boilerplate(plain)
     kept_blocks: dict[int, list[str]] = {}
     for (block, line), kept in zip(lines, keep):
         if kept:
@@ -116,7 +117,6 @@ def clean(text: str, title: str | None = None) -> CleanText:
     paragraphs_text = ["\n".join(block) for block in kept_blocks.values()]
     headline = title or (paragraphs_text[0] if len(paragraphs_text) > 1 and _is_headline(paragraphs_text[0]) else None)
     body = PARAGRAPH_BREAK.join(paragraphs_text)
-    plain = [line for _, line in lines]
     paragraphs = paragraph_offsets(body)
     tables = [offsets for offsets, paragraph in zip(paragraphs, paragraphs_text) if is_table_row(paragraph)]
     return CleanText(text=body, title=headline, paragraphs=paragraphs, removed=removed, tables=tables,
@@ -150,10 +150,14 @@ def article_problem(cleaned: CleanText) -> str | None:
 
 
 def _byline_author(lines: list[str], reasons: dict[int, str]) -> str | None:
-    for i in sorted(i for i, reason in reasons.items() if reason == "byline"):
-        if match := BYLINE_NAME.match(lines[i]):
-            return match.group(1).strip()
-    return None
+    return next((name for i in sorted(i for i, reason in reasons.items() if reason == "byline")
+                 if (name := byline_name(lines[i]))), None)
+
+
+def byline_name(line: str) -> str | None:
+    """The name of a byline ("Редактор: Мария Иванова", "от Мария Иванова", a lone name), None when it holds none."""
+    match = BYLINE_NAME.match(line)
+    return match.group(1).strip() if match else None
 
 
 BYLINE_LABEL = re.compile(r"^(?:(?:редактор|автор|текст|репортер|кореспондент|снимки и текст|by)\b\s*:?|от)\s+", re.I)

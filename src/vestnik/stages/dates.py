@@ -106,16 +106,14 @@ def find_dates(text: str, published: date | None, past: Iterable[tuple[int, int]
 def _resolve(kind: str, match: re.Match, published: date | None, context, behind: bool):
     """(value, granularity, relative, (year, month) for later ordinal days or None)."""
     group = match.groupdict()
-    if kind in ("day_month", "numeric", "iso", "month"):
-        return ABSOLUTE[kind](group, published, behind)
     if kind in ABSOLUTE:
-        return ABSOLUTE[kind](group, published, context)
+        return ABSOLUTE[kind](group, published, context, behind)
     if published is None:
         return None, _granularity(kind, group), True, None
     return (*RELATIVE[kind](group, published), True, None)
 
 
-def _day_month(group: dict, published: date | None, behind: bool):
+def _day_month(group: dict, published: date | None, _context, behind: bool):
     month, day = _month_number(group["month"]), int(group["day"])
     if group.get("year"):
         value = _safe_date(int(group["year"]), month, day)
@@ -126,22 +124,22 @@ def _day_month(group: dict, published: date | None, behind: bool):
     return _iso(value), "day", True, (value.year, month) if value else None
 
 
-def _month_year(group: dict, _published, _context):
+def _month_year(group: dict, _published, _context, _behind):
     return f"{int(group['year']):04d}-{_month_number(group['month']):02d}", "month", False, None
 
 
-def _month(group: dict, published: date | None, behind: bool):
+def _month(group: dict, published: date | None, _context, behind: bool):
     if published is None:
         return None, "month", True, None
     value = _nearest_year(published, _month_number(group["month"]), 1, behind)
     return f"{value.year:04d}-{value.month:02d}", "month", True, None
 
 
-def _year(group: dict, _published, _context):
+def _year(group: dict, _published, _context, _behind):
     return group["year"] or group["year2"], "year", False, None
 
 
-def _ordinal_day(group: dict, published: date | None, context):
+def _ordinal_day(group: dict, published: date | None, context, _behind):
     year_month = context or ((published.year, published.month) if published else None)
     if year_month is None:
         return None, "day", True, None
@@ -178,7 +176,8 @@ def _offset(group: dict, published: date) -> tuple[str | None, str]:
 
 ABSOLUTE = {"day_month": _day_month, "numeric": _day_month, "iso": _day_month, "month_year": _month_year,
             "month": _month, "year": _year, "ordinal_day": _ordinal_day}
-"""Expressions that resolve by themselves, or need the publication date only when they lack a year."""
+"""Expressions that resolve by themselves, or need the publication date only when they lack a year; each takes
+(group, published, the last explicit day's (year, month), whether the sentence looks back)."""
 RELATIVE = {"relative_day": _relative_day, "weekday": _weekday_of, "period": _period_of, "offset": _offset}
 """Expressions that always count from the publication date."""
 

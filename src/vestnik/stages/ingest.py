@@ -123,8 +123,8 @@ def _sniffed_article(path: Path) -> bool:
         return False
     if HTML_START.match(start):
         return True
-    return not path.suffix and not FEED_START.match(start) and b"\x00" not in start and \
-        not CONTROL_CHARACTERS.search(start.decode("utf-8", errors="ignore"))
+    return not path.suffix and not FEED_START.match(start) and \
+        not CONTROL_CHARACTERS.search(start.decode("utf-8", errors="ignore"))  # NUL bytes are control characters too
 
 
 def _report_skipped(directory: str, skipped: list[Path]) -> None:

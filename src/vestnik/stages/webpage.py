@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 from trafilatura.readability_lxml import is_probably_readerable
 from trafilatura.utils import load_html
 
-from vestnik.stages.clean import BYLINE_NAME, author_name, dateline_date
+from vestnik.stages.clean import author_name, byline_name, dateline_date
 from vestnik.stages.ingest import InputError
 
 MIN_ARTICLE_WORDS = 3  # what trafilatura falls back to on a page without an article is a stray link or two
@@ -74,7 +74,7 @@ def extract_page(html: str, source: str) -> Page:
         text = f"{title}\n{text}"
     published = document.date or _marked(tree, DATE_MARKUP, dateline_date) or _stated_date(tree)
     return Page(text=text, title=title, published=published, url=document.url,
-                author=author_name(document.author) or _marked(tree, AUTHOR_MARKUP, _byline_name))
+                author=author_name(document.author) or _marked(tree, AUTHOR_MARKUP, byline_name))
 
 
 BLOCKS = ".//p|.//div|.//h1|.//h2|.//h3|.//h4|.//ul|.//ol|.//blockquote|.//table"
@@ -107,8 +107,10 @@ def _marked(tree: HtmlElement, marks: tuple[str, ...], read) -> str | None:
     """`read(text)` of the first short element whose class or id says it holds what `marks` name."""
     for element in tree.iter("span", "div", "p", "time", "small", "li", "em", "strong", "a"):
         names = f"{element.get('class', '')} {element.get('id', '')}".lower()
+        if not any(mark in names for mark in marks):
+            continue
         text = " ".join(element.text_content().split())
-        if any(mark in names for mark in marks) and len(text) <= MARKED_TEXT_CHARS and (found := read(text)):
+        if len(text) <= MARKED_TEXT_CHARS and (found := read(text)):
             return found
     return None
 
@@ -120,9 +122,8 @@ def _stated_date(tree: HtmlElement) -> str | None:
     found = htmldate.find_date(copy.deepcopy(tree), extensive_search=True, original_date=True)
     if not found:
         return None
-    for unwanted in tree.xpath("//script|//style|//noscript"):
-        unwanted.drop_tree()
-    return found if _written(" ".join(tree.text_content().split()), found) else None
+    visible = tree.xpath("//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
+    return found if _written(" ".join(" ".join(visible).split()), found) else None
 
 
 def _written(text: str, iso: str) -> bool:
@@ -137,14 +138,9 @@ def _written(text: str, iso: str) -> bool:
                   rf"{year}\s*年\s*0?{m}\s*月\s*0?{d}\s*日", text))
 
 
-def _byline_name(text: str) -> str | None:
-    match = BYLINE_NAME.match(text)
-    return match.group(1).strip() if match else None
-
-
 def _navigation(tree: HtmlElement, text: str) -> str | None:
     """Why the page is navigation rather than an article (`NAVIGATION_LINK_SHARE`), if it is."""
-    if is_probably_readerable(copy.deepcopy(tree)):
+    if is_probably_readerable(tree):  # it only reads the tree
         return None
     share = _link_share(tree, text)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
@@ -161,8 +157,8 @@ def _link_share(tree: HtmlElement, text: str) -> float:
     """The share of the extracted text's characters that are the text of the page's links."""
     anchors = {" ".join(anchor.text_content().split()) for anchor in tree.iter("a")}
     flat = " ".join(text.split())
-    covered = 0
+    length, covered = len(flat), 0
     for anchor in sorted((anchor for anchor in anchors if len(anchor) >= 4), key=len, reverse=True):
         covered += len(anchor) * flat.count(anchor)
         flat = flat.replace(anchor, " ")
-    return covered / max(1, len(" ".join(text.split())))
+    return covered / max(1, length)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 
 from vestnik.config import Settings
-from vestnik.pipeline import Prepared, analyze_prepared, article_id, prepare
+from vestnik.pipeline import Prepared, analyze_prepared, article_id, prepare, worker_nlp
 from vestnik.record import Article
 from vestnik.stages.feeds import read_sources
 from vestnik.stages.ingest import InputError, RawArticle
@@ -102,7 +102,6 @@ def store_partition(index: int, partition: list[RawArticle | InputError],
     """A task on a cluster worker: analyse the partition and commit it into the store at `location` (opened
     once per worker); returns what happened to each input and how many were copies not analysed again."""
     from vestnik.cluster import worker_plugin
-    from vestnik.pipeline import worker_nlp
 
     plugin = worker_plugin()
     store = _worker_stores.get(location) or _worker_stores.setdefault(location, Store.open(location))
