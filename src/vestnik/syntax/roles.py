@@ -5,7 +5,9 @@ of a trigger ("задържа"). Both ask here, so the two read the parse the sa
 - the predicate is the word of the cue or trigger span that heads the others (the verb of
   "се съгласиха", the adjective of "бе категоричен");
 - its subject is its `nsubj`; a predicate without one shares the subject of the verb it is
-  coordinated with ("пристигна и заяви") or that it complements ("реши да подпише");
+  coordinated with ("пристигна и заяви") or that it complements ("реши да подпише"), or of a
+  participle or gerund clause before it, whose subject is the main clause's ("Запитан от БТА,
+  министърът потвърди": the parser often hangs the subject on the participle);
 - a phrase is the subject's words without the clauses hanging on it ("X, който …").
 Every function answers None when the Doc has no parse (`--no-syntax`, another language), and
 the callers then use their own rules.
@@ -18,6 +20,8 @@ from spacy.tokens import Doc, Token
 SUBJECTS = ("nsubj", "csubj")
 SHARED_SUBJECT = ("conj", "xcomp")
 """A predicate with one of these relations and no subject of its own takes its head's subject."""
+PARTICIPLE_FORMS = {"Part", "Conv"}
+ADJUNCT_CLAUSES = ("advcl", "ccomp", "acl", "xcomp")
 CLAUSES = ("acl", "acl:relcl", "advcl", "ccomp", "parataxis", "punct")
 """Dependents that start a clause of their own: not part of the phrase they hang on."""
 
@@ -40,12 +44,28 @@ def subject(verb: Token) -> Token | None:
     """The verb's subject, or the subject it shares with the verb it is coordinated with or completes."""
     seen = 0
     while verb is not None and seen < 4:
-        found = next((child for child in verb.children if child.dep_ in SUBJECTS), None)
+        found = _own_subject(verb) or _participle_subject(verb)
         if found is not None:
             return found
         if verb.dep_ not in SHARED_SUBJECT or verb.head is verb:
             return None
         verb, seen = verb.head, seen + 1
+    return None
+
+
+def _own_subject(verb: Token) -> Token | None:
+    """The verb's nominal subject, else its clausal one ("Това, което каза, е вярно")."""
+    children = [child for child in verb.children if child.dep_ in SUBJECTS]
+    return min(children, key=lambda child: SUBJECTS.index(child.dep_), default=None)
+
+
+def _participle_subject(verb: Token) -> Token | None:
+    """The subject that a participle or gerund clause before the verb carries after its participle."""
+    for clause in verb.children:
+        if clause.i < verb.i and clause.dep_ in ADJUNCT_CLAUSES and PARTICIPLE_FORMS & set(clause.morph.get("VerbForm")):
+            found = next((child for child in clause.children if child.dep_.split(":")[0] == "nsubj" and child.i > clause.i), None)
+            if found is not None:
+                return found
     return None
 
 
@@ -60,3 +80,4 @@ def phrase(head: Token) -> tuple[int, int]:
     first = min(tokens, key=lambda token: token.i)
     last = max(tokens, key=lambda token: token.i)
     return first.idx, last.idx + len(last.text)
+

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from spacy.tokens import Doc, DocBin
 from spacy.training import Example
@@ -47,6 +48,29 @@ def documents(treebank: Path) -> Iterator[tuple[str, list[str]]]:
             yield document_id, sentences
 
 
+class TreebankWord(NamedTuple):
+    form: str
+    lemma: str
+    upos: str
+    feats: str  # "_" when none
+    head: int  # 0: the root
+    relation: str
+
+
+def document_words(blocks: list[str]) -> list[list[TreebankWord]]:
+    """The words of each CoNLL-U sentence (multi-word token lines and empty nodes left out)."""
+    sentences = []
+    for block in blocks:
+        words = []
+        for line in block.splitlines():
+            columns = line.split("\t")
+            if line.startswith("#") or len(columns) < 8 or not columns[0].isdigit():
+                continue
+            words.append(TreebankWord(columns[1], columns[2], columns[3], columns[5], int(columns[6]), columns[7]))
+        sentences.append(words)
+    return sentences
+
+
 def split_sentences(treebank: Path, split: str) -> list[str]:
     """The CoNLL-U sentences of the documents in `split` (train, select or held)."""
     return [sentence for document_id, sentences in documents(treebank) if split_of(document_id) == split
@@ -56,26 +80,6 @@ def split_sentences(treebank: Path, split: str) -> list[str]:
 def gold_docs(sentences: list[str], sentences_per_doc: int) -> list[Doc]:
     """spaCy Docs with the treebank's words, UPOS, features, lemmas and trees."""
     return list(conllu_to_docs("\n\n".join(sentences) + "\n\n", n_sents=sentences_per_doc, no_print=True))
-
-
-def with_cased_lemmas(docs: list[Doc]) -> list[Doc]:
-    """The docs with each capitalised word's lower-case lemma capitalised like the word ("Министърът" →
-    "Министър"), so that the lemmatizer learns the inflection alone: the treebank lower-cases the lemma of a
-    sentence-initial word, an edit a lemmatizer cannot learn from suffixes. `lower_lemmas` undoes it."""
-    for doc in docs:
-        for token in doc:
-            lemma = token.lemma_
-            if token.text[:1].isupper() and lemma[:1].islower() and lemma[:1] == token.text[:1].lower():
-                token.lemma_ = token.text[:1] + lemma[1:]
-    return docs
-
-
-def lower_lemmas(doc: Doc) -> Doc:
-    """Lemmas in the treebank's case: lower case, proper nouns too ("София" → "софия")."""
-    for token in doc:
-        if (lower := token.lemma_.lower()) != token.lemma_:
-            token.lemma_ = lower
-    return doc
 
 
 def examples(nlp, treebank: Path, split: str) -> list[Example]:
