@@ -28,8 +28,9 @@ from vestnik.syntax.words import SUFFIX_LENGTHS, WordIds, apply_lemma_rule, suff
 
 SYNTAX_MODEL = Path(__file__).parent.parent / "models" / "syntax-bg"
 HEADS_FILE, RELATIONS_FILE, LABELS_FILE = "heads.onnx", "relations.onnx", "labels.json"
-SENTENCES_PER_RUN = 64
-"""Sentences of an article parsed in one run of the network (padded to the longest of them)."""
+WORDS_PER_RUN = 256
+"""The padded size (sentences × the longest of them) of one run of the network: sentences of like length run
+together, so that padding costs little time and memory; a longer sentence runs alone."""
 SPACE_RELATION = "dep"
 """The relation of a whitespace token, attached to the word before it (as spaCy's parser attaches them)."""
 
@@ -90,8 +91,7 @@ class SyntaxLayer:
         rows = np.array([space] * len(doc), dtype=np.uint64)  # POS, MORPH, LEMMA, HEAD (relative), DEP
         heads = np.arange(len(doc))
         sentences = [tokens for sentence in _sentences(doc) if (tokens := [t for t in sentence if not t.is_space])]
-        for start in range(0, len(sentences), SENTENCES_PER_RUN):
-            batch = sentences[start:start + SENTENCES_PER_RUN]
+        for batch in _batches(sentences):
             self._parse(batch, [vectors[first_word[tokens[0].i]:first_word[tokens[-1].i] + 1] for tokens in batch],
                         rows, heads)
         for token in doc:
@@ -134,6 +134,18 @@ class SyntaxLayer:
     def pipe(self, docs: Iterable[Doc], batch_size: int = 1) -> Iterator[Doc]:
         for doc in docs:
             yield self(doc)
+
+
+def _batches(sentences: list[list]) -> Iterator[list[list]]:
+    """The sentences shortest first, in batches of at most WORDS_PER_RUN padded words."""
+    batch: list[list] = []
+    for tokens in sorted(sentences, key=len):
+        if batch and (len(batch) + 1) * len(tokens) > WORDS_PER_RUN:
+            yield batch
+            batch = []
+        batch.append(tokens)
+    if batch:
+        yield batch
 
 
 def _features(label: str) -> str:
