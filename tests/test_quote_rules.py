@@ -3,11 +3,11 @@
 from vestnik.bulgarian import verb_forms
 from vestnik.quotes.cues import CUE_PATTERN
 from vestnik.quotes.evaluate import QuoteScore, speaker_right, word_f1
-from vestnik.quotes.extract import _quoted_spans, _trim_clause
+from vestnik.quotes.content import quoted_spans, trim_clause
 
 
 def _contents(text):
-    return [text[a + 1:b] for a, b in _quoted_spans(text)]
+    return [text[a + 1:b] for a, b in quoted_spans(text)]
 
 
 def test_quotation_marks_pair_in_every_style_and_nest():
@@ -40,10 +40,10 @@ def test_cue_forms_carry_the_speakers_gender():
 def test_reported_clause_ends_before_relay_tags_and_concessions():
     text = "Той увери, че нищо няма да се промени въпреки претенциите на Мадрид, предаде Франс прес."
     start = text.index("нищо")
-    assert text[start:_trim_clause(text, start, len(text))] == "нищо няма да се промени"
+    assert text[start:trim_clause(text, start, len(text))] == "нищо няма да се промени"
     text = "Тя каза, че сделката ще бъде готова до края на 2020 г."
     start = text.index("сделката")
-    assert text[start:_trim_clause(text, start, len(text))] == "сделката ще бъде готова до края на 2020 г."
+    assert text[start:trim_clause(text, start, len(text))] == "сделката ще бъде готова до края на 2020 г."
 
 
 def test_scoring_follows_the_guidelines():

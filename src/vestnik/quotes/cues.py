@@ -76,3 +76,16 @@ CUE_PATTERN = re.compile(
     r"|(?P<adjective>" + "|".join(ADJECTIVE_CUES) + r")(?:\s+(?:е|бе|беше|са|бяха))?)(?![\w-])"
 )
 """A cue: a verb form with its auxiliary ("е заявил", "се обяви") or a stance adjective ("категоричен бе")."""
+
+
+def verb_lemma(cue: re.Match) -> str:
+    """The aorist that lists a cue's verb in `SPEECH_VERBS` ("заявиха" → "заяви"); "" for an adjective cue."""
+    verb = cue.group("verb")
+    return CUE_FORMS[verb][0] if verb else ""
+
+
+def cue_gender(cue: re.Match) -> str:
+    """The speaker's gender or number the cue's form marks ("заявила" → "f", "категорични" → "pl"), else ""."""
+    if cue.group("verb"):
+        return CUE_FORMS[cue.group("verb")][1]
+    return ADJECTIVE_GENDER.get(cue.group("adjective"), "")

@@ -1,0 +1,121 @@
+"""Each part of the quotes stage on a small hand-made Doc: no models, the entities and people set by hand."""
+
+import re
+
+import spacy
+from spacy.tokens import Doc
+
+from vestnik.entities.people import Person
+from vestnik.quotes.content import completes_cue, indirect_type
+from vestnik.quotes.cues import CUE_PATTERN, cue_gender, verb_lemma
+from vestnik.quotes.extract import QuoteExtractor
+from vestnik.quotes.resolution import SpeakerResolver
+from vestnik.quotes.speakers import SpeakerFinder
+from vestnik.record import DistinctEntity, Entity
+from vestnik.stages import sentences as _sentences  # noqa: F401  (registers doc._.sentences, doc._.paragraphs)
+
+NLP = spacy.blank("bg")
+
+
+def hand_made_doc(text: str, entities: dict[str, tuple[str, str, str, tuple[str, ...]]], parse=None) -> Doc:
+    """A Doc of `text` with every occurrence of each `entities` key as a mention: key → (label, name, gender, titles).
+    `parse`, if given, is (heads, deps, pos) per word of the text split on spaces."""
+    if parse:
+        words = text.split(" ")
+        heads, deps, pos = parse
+        doc = Doc(NLP.vocab, words=words, heads=heads, deps=deps, pos=pos)
+    else:
+        doc = NLP.make_doc(text)
+    doc._.sentences = [(m.start(), m.end()) for m in re.finditer(r"[^.!?]+[.!?]?\s*", text)]
+    doc._.paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    mentions, distinct, people = [], [], {}
+    taken: set[int] = set()
+    for surface, (label, name, gender, titles) in sorted(entities.items(), key=lambda item: -len(item[0])):
+        entity_id = f"vn:{label}:{name}"
+        for found in re.finditer(re.escape(surface), text):
+            if taken & set(range(found.start(), found.end())):
+                continue  # inside a longer mention
+            taken |= set(range(found.start(), found.end()))
+            mentions.append(Entity(start=found.start(), end=found.end(), text=surface, label=label, lemma=name,
+                                   id=entity_id, latin=name))
+        distinct.append(DistinctEntity(id=entity_id, label=label, name=name, latin=name, mentions=[]))
+        if label == "PER":
+            people[entity_id] = Person(gender, titles, None, None)
+    doc._.entities = sorted(mentions, key=lambda e: e.start)
+    doc._.distinct_entities = distinct
+    doc._.people = people
+    return doc
+
+
+PETROV = {"Иван Петров": ("PER", "Иван Петров", "m", ("министърът на финансите",)),
+          "Мария Колева": ("PER", "Мария Колева", "f", ("говорителката",))}
+
+
+def quotes(doc):
+    return [(q.type, q.content, q.speaker.name if q.speaker else None) for q in QuoteExtractor(doc).extract()]
+
+
+def test_cues_carry_their_verb_and_the_speakers_gender():
+    cue = CUE_PATTERN.search("тя е заявила пред медиите")
+    assert (verb_lemma(cue), cue_gender(cue)) == ("заяви", "f")
+    cue = CUE_PATTERN.search("категорични бяха те")
+    assert (verb_lemma(cue), cue_gender(cue)) == ("", "pl")
+
+
+def test_content_completes_a_cue_by_what_stands_between():
+    призова = CUE_PATTERN.search("призова")
+    assert completes_cue(призова, " ", "да спрат") and not completes_cue(призова, ", че ", "спират")
+    каза = CUE_PATTERN.search("каза")
+    assert completes_cue(каза, ": ", "Няма да има избори.") and not completes_cue(каза, " на ", "Лукойл")
+    assert indirect_type('бюджетът е "непоправим"') == "mixed" and indirect_type('партията "Възраждане" е против') == "indirect"
+
+
+def test_resolver_gives_a_role_noun_the_titled_person_and_a_pronoun_the_latest_agreeing_one():
+    doc = hand_made_doc("Иван Петров и Мария Колева говориха. Говорителката добави.", PETROV)
+    resolver = SpeakerResolver(doc)
+    end = len(doc.text)
+    assert resolver.role("говорителката", "f", end).name == "Мария Колева"
+    assert resolver.role("министърът", "m", end).name == "Иван Петров"
+    assert resolver.pronoun("m", end).name == "Иван Петров" and resolver.pronoun("f", end).name == "Мария Колева"
+    assert resolver.pronoun("pl", end) is None  # a plural is an organisation or place, not one person
+    petrov = next(p for p in resolver.people.values() if p.name == "Иван Петров")
+    resolver.heard(type("Speaker", (), {"id": petrov.id})(), end)
+    assert resolver.continuing("") is petrov and resolver.continuing("f") is None
+
+
+def test_finder_reads_the_subject_before_or_after_the_cue_by_word_order():
+    doc = hand_made_doc("Иван Петров заяви пред медиите, че няма криза. Същото заяви и говорителката Мария Колева.", PETROV)
+    resolver = SpeakerResolver(doc)
+    finder = SpeakerFinder(doc, resolver, [], max_speaker_words=12)
+    first = CUE_PATTERN.search(doc.text)
+    speaker, mention = finder.before(first, 0)
+    assert speaker.name == "Иван Петров" and mention.text == "Иван Петров"
+    second = CUE_PATTERN.search(doc.text, first.end())
+    assert finder.after(second)[0].name == "Мария Колева"
+    anonymous = hand_made_doc("Това твърдят източници от кабинета.", {})
+    speaker, mention = SpeakerFinder(anonymous, SpeakerResolver(anonymous), [], 12).after(CUE_PATTERN.search(anonymous.text))
+    assert speaker is None and mention.text.startswith("източници")
+
+
+def test_finder_takes_the_parse_subject_across_a_participle_clause():
+    text = "Иван Петров , срещнал Мария Колева , заяви ."
+    # "Иван" heads the subject of "заяви"; word order alone stops at the comma before the cue
+    heads = [7, 0, 3, 0, 3, 4, 3, 7, 7]
+    deps = ["nsubj", "flat", "punct", "acl", "obj", "flat", "punct", "ROOT", "punct"]
+    pos = ["PROPN", "PROPN", "PUNCT", "VERB", "PROPN", "PROPN", "PUNCT", "VERB", "PUNCT"]
+    doc = hand_made_doc(text, PETROV, parse=(heads, deps, pos))
+    finder = SpeakerFinder(doc, SpeakerResolver(doc), [], 12)
+    assert finder.before(CUE_PATTERN.search(doc.text), 0)[0].name == "Иван Петров"
+    unparsed = hand_made_doc(text, PETROV)
+    assert SpeakerFinder(unparsed, SpeakerResolver(unparsed), [], 12).before(CUE_PATTERN.search(text), 0)[0] is None
+
+
+def test_extractor_on_a_hand_made_article():
+    text = ("Иван Петров заяви, че бюджетът ще бъде приет до края на месеца. "
+            "Той добави, че дефицитът остава под 3 процента.\n"
+            "Снимка: Мария Колева\n"
+            "Колева: Няма да подавам оставка.")
+    assert quotes(hand_made_doc(text, PETROV | {"Колева": ("PER", "Мария Колева", "f", ())})) == [
+        ("indirect", "бюджетът ще бъде приет до края на месеца", "Иван Петров"),
+        ("indirect", "дефицитът остава под 3 процента", "Иван Петров"),
+        ("direct", "Няма да подавам оставка.", "Мария Колева")]
