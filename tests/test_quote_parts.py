@@ -119,3 +119,36 @@ def test_extractor_on_a_hand_made_article():
         ("indirect", "бюджетът ще бъде приет до края на месеца", "Иван Петров"),
         ("indirect", "дефицитът остава под 3 процента", "Иван Петров"),
         ("direct", "Няма да подавам оставка.", "Мария Колева")]
+
+
+def test_impersonal_and_sentence_opening_cues():
+    text = ("Твърди се, че преговорите ще продължат до пролетта. Предполага се, че срещата ще бъде в Женева. "
+            "Обясниха ни, че полетът е отменен заради бурята.")
+    found = quotes(hand_made_doc(text, {}))
+    assert found == [("indirect", "преговорите ще продължат до пролетта", None),
+                     ("indirect", "полетът е отменен заради бурята", None)]  # a narrator's hedge is no quote
+
+
+def test_a_name_in_quotation_marks_that_the_clause_goes_on_past_is_no_direct_quote():
+    text = 'Иван Петров каза, че "Северен поток 2" е търговски проект, който ще продължи.'
+    assert quotes(hand_made_doc(text, PETROV)) == [
+        ("indirect", '"Северен поток 2" е търговски проект, който ще продължи', "Иван Петров")]
+
+
+def test_of_places_joined_by_and_the_first_speaks():
+    text = "Полша и Балтийските страни се опасяват, че газопроводът ще засили влиянието на Русия."
+    places = {"Полша": ("LOC", "Полша", "", ()), "Балтийските страни": ("LOC", "Балтийски страни", "", ())}
+    assert quotes(hand_made_doc(text, places))[0][2] == "Полша"
+
+
+def test_a_plural_common_noun_subject_is_a_group_with_no_named_speaker():
+    text = "Повечето страни в Източна Европа се опасяват , че газопроводът ще засили зависимостта ."
+    heads = [1, 6, 3, 1, 3, 6, 6, 11, 11, 11, 11, 6, 11, 6]
+    deps = ["det", "nsubj", "case", "nmod", "flat", "expl", "ROOT", "punct", "mark", "nsubj", "aux", "ccomp", "obj", "punct"]
+    pos = ["DET", "NOUN", "ADP", "PROPN", "PROPN", "PRON", "VERB", "PUNCT", "SCONJ", "NOUN", "AUX", "VERB", "NOUN", "PUNCT"]
+    places = {"Източна Европа": ("LOC", "Източна Европа", "", ())}
+    doc = hand_made_doc(text, places, parse=(heads, deps, pos))
+    doc[1].set_morph("Number=Plur")
+    assert quotes(doc) == [("indirect", "газопроводът ще засили зависимостта", None)]  # not the place in its phrase
+    doc[1].set_morph("Number=Sing")
+    assert quotes(doc)[0][2] == "Източна Европа"  # a singular noun: word order decides, as without a parse

@@ -44,6 +44,8 @@ DIRECTIVE = {"поиска", "призова", "посъветва", "помол
 """Verbs whose reported content can be a да-clause ("призова всички да се молят")."""
 COGNITIVE = {"смята", "счита", "вярва", "прецени", "допусна", "предположи", "надява", "опасява"}
 """Verbs of opinion: a cue only with a че-clause."""
+INHERENTLY_REFLEXIVE = {"оплака", "надява", "опасява"}
+"""Verbs that take "се" with a subject of their own ("Оплака се, че …": the last speaker goes on)."""
 CHARACTERISING = {"определи", "нарече", "описа"}
 """Verbs whose quoted complement is a characterisation: определи като "разочароващи"."""
 
@@ -71,8 +73,10 @@ ADJECTIVE_GENDER = {"категоричен": "m", "категорична": "f"
 AUXILIARY = r"(?:(?:е|са|бе|беше|бяха|е бил|е била|са били|се)\s+)?"
 VERB_FORMS = "|".join(sorted(map(re.escape, CUE_FORMS), key=len, reverse=True))
 """A regular-expression alternation of every cue verb form, longest first."""
+OPENING_FORMS = "|".join(sorted((re.escape(form[0].upper() + form[1:]) for form in CUE_FORMS), key=len, reverse=True))
+"""The same forms capitalised, as they open a sentence with no subject before them ("Обясниха ни, че …")."""
 CUE_PATTERN = re.compile(
-    r"(?<![\w-])(?:" + AUXILIARY + r"(?P<verb>" + VERB_FORMS + r")"
+    r"(?<![\w-])(?:" + AUXILIARY + r"(?P<verb>" + VERB_FORMS + r"|" + OPENING_FORMS + r")"
     r"|(?P<adjective>" + "|".join(ADJECTIVE_CUES) + r")(?:\s+(?:е|бе|беше|са|бяха))?)(?![\w-])"
 )
 """A cue: a verb form with its auxiliary ("е заявил", "се обяви") or a stance adjective ("категоричен бе")."""
@@ -81,11 +85,11 @@ CUE_PATTERN = re.compile(
 def verb_lemma(cue: re.Match) -> str:
     """The aorist that lists a cue's verb in `SPEECH_VERBS` ("заявиха" → "заяви"); "" for an adjective cue."""
     verb = cue.group("verb")
-    return CUE_FORMS[verb][0] if verb else ""
+    return CUE_FORMS[verb.lower()][0] if verb else ""
 
 
 def cue_gender(cue: re.Match) -> str:
     """The speaker's gender or number the cue's form marks ("заявила" → "f", "категорични" → "pl"), else ""."""
     if cue.group("verb"):
-        return CUE_FORMS[cue.group("verb")][1]
+        return CUE_FORMS[cue.group("verb").lower()][1]
     return ADJECTIVE_GENDER.get(cue.group("adjective"), "")

@@ -29,7 +29,8 @@ from spacy.tokens import Doc
 
 from vestnik.quotes.content import (OPENERS, completes_cue, indirect_type, looks_like_name, quoted_spans, text_span,
                                     trim_clause, wholly_quoted)
-from vestnik.quotes.cues import COGNITIVE, CUE_PATTERN, DIRECTIVE, POSSESSIVE_WORDS, SPEECH_NOUNS, VERB_FORMS, verb_lemma
+from vestnik.quotes.cues import (COGNITIVE, CUE_PATTERN, DIRECTIVE, INHERENTLY_REFLEXIVE, POSSESSIVE_WORDS, SPEECH_NOUNS,
+                                 VERB_FORMS, verb_lemma)
 from vestnik.quotes.resolution import SPEAKER_LABELS, Candidate, SpeakerResolver, as_speaker, can_speak, is_person
 from vestnik.quotes.speakers import PRONOUNS, ROLE_NOUN, SpeakerFinder
 from vestnik.record import Quotation, QuoteSpeaker
@@ -50,6 +51,12 @@ SECTION_LABELS = frozenset(
     "досие контекст факти цитат въпрос отговор".split())
 """Words that head a page's sections and labelled lines ("Тема:", "Анализ:", "Коментар:", "Справка:"), never a
 source: a colon after one of them opens no quotation (guidelines §3.9, topic prefixes)."""
+CLAUSE_GOES_ON = re.compile(r"\s*(?:[-–—]\s*)?[а-яa-z]")
+"""After a closing mark, words in lower case: the sentence goes on, so the marks held a name, not the quotation."""
+REPORTED_CLAUSE = re.compile(r"(?P<middle>[^.!?;„“\"«»]{0,90}?)(?:,\s*|\s+)(?:и\s+)?(?P<link>че|дали|да)\s+")
+"""What a cue reports: up to 90 characters (its speaker, an addressee, an adverb), then "че", "дали" or "да"."""
+IMPERSONAL = re.compile(r"\s+се\b")
+""""се" right after a cue verb makes it impersonal ("Твърди се, че …", "Смята се, че …")."""
 CONNECTIVES = re.compile(r"^(?:Но|А|И|Освен това|Също така|Обаче|Все пак|Така|Той|Тя)\s+", re.I)
 INTERRUPTING_CUE = re.compile(r"\s[–—-]\s(?P<cue>(?:" + VERB_FORMS + r"))(?P<source>\s[^–—\n]{1,120}?)\s[–—-]\s")
 """A cue between dashes inside one pair of quotation marks."""
@@ -188,6 +195,8 @@ class QuoteExtractor:
         between them lets the quotation complete it."""
         if not completes_cue(cue, self.text[cue.end(): open_at], content):
             return None
+        if looks_like_name(content) and CLAUSE_GOES_ON.match(self.text, close_at + 1):
+            return None  # `каза, че "Северен поток 2" е търговски проект`: a name the reported clause goes on past
         speaker, mention = self.speakers.before(cue, sentence_start)
         if speaker is None and mention is None:
             speaker, mention = self.speakers.after(cue, limit=open_at)
@@ -212,20 +221,18 @@ class QuoteExtractor:
         """`X заяви, че …`, `заяви X, че …`, `призова да …`."""
         rest = self.text[cue_end:sentence_end]
         verb = verb_lemma(cue)
-        clause = re.match(r"(?P<middle>[^.!?;„“\"«»]{0,90}?)(?:,\s*|\s+)(?:и\s+)?(?P<link>че|дали|да)\s+", rest)
-        if not clause or (clause.group("link") == "да" and verb not in DIRECTIVE) \
-                or (clause.group("link") == "дали" and verb in COGNITIVE):
-            return None
-        if verb in COGNITIVE and clause.group("link") != "че":
-            return None
-        if GERUND.search(clause.group("middle")):
-            return None  # ", каза той, припомняйки, че …": the clause is the gerund's; the cue's content came before it
-        if verb == "поиска" and clause.group("link") == "да" and not clause.group("middle").strip():
-            return None  # "искат да продължат": same-subject volition, not a demand (guidelines §3.3)
+        clause = _reported_clause(verb, rest)
+        impersonal = IMPERSONAL.match(rest) if verb not in INHERENTLY_REFLEXIVE else None
+        if clause is None or (impersonal and verb in COGNITIVE):
+            return None  # "Предполага се, че …": the narrator's hedge, no one's words (guidelines §3.5)
         content_start = cue_end + (clause.start("link") if clause.group("link") == "да" else clause.end())
         content_end = trim_clause(self.text, content_start, sentence_end)
         if content_end - content_start < 8 or wholly_quoted(self.text[content_start:content_end]):
             return None  # `заяви, че "…"`: a direct quote, found by `_direct`
+        if impersonal:  # "Твърди се, че …": said, by no one named (guidelines §3.5)
+            cue_span = text_span(cue_start, cue_end + impersonal.end(), self.text[cue_start:cue_end + impersonal.end()])
+            return self._quote(content_start, content_end, indirect_type(self.text[content_start:content_end]), cue_span,
+                               None, None)
         sentence_start = self._sentence_start(cue_start)
         speaker, mention = self.speakers.before(cue, sentence_start)
         if speaker is None and mention is None:
@@ -401,6 +408,22 @@ class QuoteExtractor:
         self.resolver.heard(speaker, max(end, cue_span.end if cue_span else 0))
         return Quotation(start=start, end=end, content=self.text[start:end], type=kind, cue=cue_span,
                          speaker_mention=mention, speaker=speaker)
+
+
+def _reported_clause(verb: str, rest: str) -> re.Match | None:
+    """The че/дали/да-clause the cue's verb takes in `rest`, the sentence after the cue: a да-clause only after a
+    directive verb, a че-clause only after a cognitive one; none when a gerund between them takes it."""
+    clause = REPORTED_CLAUSE.match(rest)
+    if clause is None:
+        return None
+    link, middle = clause.group("link"), clause.group("middle")
+    if (link == "да" and verb not in DIRECTIVE) or (verb in COGNITIVE and link != "че"):
+        return None
+    if GERUND.search(middle):
+        return None  # ", каза той, припомняйки, че …": the clause is the gerund's; the cue's content came before it
+    if verb == "поиска" and link == "да" and not middle.strip():
+        return None  # "искат да продължат": same-subject volition, not a demand (guidelines §3.3)
+    return clause
 
 
 def _without_nested(quotes: list[Quotation]) -> list[Quotation]:

@@ -75,9 +75,24 @@ class SpeakerFinder:
                        and is_person(e)), None)
         if person is not None:
             return self.named(person)
+        if group := self._group(head, start, end):
+            return group
         if any(start <= e.start and e.end <= end for e in self.entities):
             return None  # an organisation or a place: the rules know media relays and metonymy
         return self.pronoun_or_role(head.idx, head.idx + len(head.text), cue) or self._unrecognised_name(head)
+
+    def _group(self, head, start: int, end: int) -> Attribution | None:
+        """A plural common noun as the cue's subject names a group: its members speak for the organisation of its
+        "от/на X" ("депутатите от ГЕРБ", §7.3), else for no one named ("повечето страни в Източна Европа",
+        "трима министри", §7.4)."""
+        if head.pos_ != "NOUN" or head.morph.get("Number") != ["Plur"]:
+            return None
+        organisation = next((e for e in self.entities if start <= e.start and e.end <= end and e.label == "ORG"
+                             and e.id in self.resolver.people
+                             and re.search(r"(?:от|на)\s+$", self.text[max(start, e.start - 4):e.start])), None)
+        if organisation is not None:
+            return self.named(organisation)
+        return None, text_span(start, end, self.text[start:end])
 
     def _unrecognised_name(self, head) -> Attribution | None:
         """A proper noun the entity recogniser missed, as the cue's subject ("По-рано Фарадж беше заявил"): the
@@ -139,11 +154,12 @@ class SpeakerFinder:
                      and not re.search(r"[,;:]\s", self.text[e.end:cue_start])), None)
 
     def _first_named(self, entity, clause_start: int):
-        """Of named people joined by "и" or a comma, the first ("проф. Карен Джамбазов и проф. Илиан Дойков
-        уточниха", §7.5)."""
-        while entity is not None and entity.label == "PER":
+        """Of named speakers of one kind joined by "и" or a comma, the first ("проф. Карен Джамбазов и проф. Илиан
+        Дойков уточниха", "Полша и Балтийските страни се опасяват", §7.5)."""
+        while entity is not None and can_speak(entity):
             first = next((e for e in reversed(self.entities) if clause_start <= e.start and e.end <= entity.start
-                          and is_person(e) and JOINED_NAMES.fullmatch(self.text[e.end:entity.start])), None)
+                          and e.label == entity.label and can_speak(e)
+                          and JOINED_NAMES.fullmatch(self.text[e.end:entity.start])), None)
             if first is None:
                 break
             entity = first
