@@ -152,3 +152,10 @@ def test_a_plural_common_noun_subject_is_a_group_with_no_named_speaker():
     assert quotes(doc) == [("indirect", "газопроводът ще засили зависимостта", None)]  # not the place in its phrase
     doc[1].set_morph("Number=Sing")
     assert quotes(doc)[0][2] == "Източна Европа"  # a singular noun: word order decides, as without a parse
+
+
+def test_a_postposed_relay_names_the_outlet_in_quotation_marks():
+    text = "Британският преговарящ и европейският му колега размениха остри думи заради преговорите, пише вестник „Гардиън“."
+    outlet = {"Гардиън": ("ORG", "Гардиън", "", ())}
+    assert quotes(hand_made_doc(text, outlet)) == [
+        ("indirect", "Британският преговарящ и европейският му колега размениха остри думи заради преговорите", "Гардиън")]

@@ -16,7 +16,7 @@ import re
 
 from spacy.tokens import Doc
 
-from vestnik.quotes.content import text_span
+from vestnik.quotes.content import looks_like_name, text_span
 from vestnik.quotes.cues import cue_gender
 from vestnik.quotes.resolution import SpeakerResolver, as_speaker, can_speak, is_person
 from vestnik.record import QuoteSpeaker, TextSpan
@@ -35,6 +35,7 @@ SKIPPED_AFTER_CUE = {"още", "веднъж", "отново", "пак", "и", "
 """Words between a cue and its speaker that do not name it ("каза още той", "заяви вчера пред журналисти")."""
 JOINED_NAMES = re.compile(r"\s*(?:,|и)\s*(?:[\w.-]+\s+){0,2}")
 """What stands between two names of one coordination: a comma or "и", then up to two title words ("проф.")."""
+QUOTED_NAME = re.compile(r"[„“\"«]([^„“”\"«»\n]{1,60})[“”\"»]")
 RELATIVE_CLAUSE = re.compile(r"(?:който|която|което|които|чийто|чиято|чиито)\b")
 
 
@@ -184,9 +185,12 @@ class SpeakerFinder:
         return self._word_after(cue_end, end, cue)
 
     def _region_end(self, cue_end: int, limit: int | None) -> int:
-        """Where the words after a cue stop naming its speaker: a clause break, a quotation mark, 160 characters."""
+        """Where the words after a cue stop naming its speaker: a clause break, a quotation mark, 160 characters;
+        a name in quotation marks goes on ("пише вестник „Гардиън“")."""
         sentence_end = next((b for a, b in self.sentences if a <= cue_end < b), len(self.text))
-        stop = re.search(r"[!?;\n„“\"«]|\.$|,\s|\sче\s|\sда\s", self.text[cue_end:min(sentence_end, cue_end + 160)])
+        region = QUOTED_NAME.sub(lambda name: " " * len(name.group()) if looks_like_name(name.group(1)) else name.group(),
+                                 self.text[cue_end:min(sentence_end, cue_end + 160)])
+        stop = re.search(r"[!?;\n„“\"«]|\.$|,\s|\sче\s|\sда\s", region)
         end = cue_end + (stop.start() if stop else min(sentence_end - cue_end, 160))
         return min(end, limit) if limit is not None else end
 
