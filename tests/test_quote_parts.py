@@ -159,3 +159,17 @@ def test_a_postposed_relay_names_the_outlet_in_quotation_marks():
     outlet = {"Гардиън": ("ORG", "Гардиън", "", ())}
     assert quotes(hand_made_doc(text, outlet)) == [
         ("indirect", "Британският преговарящ и европейският му колега размениха остри думи заради преговорите", "Гардиън")]
+
+
+def test_a_definite_description_as_the_subject_is_the_person_with_that_title():
+    text = "Мария Колева дойде . Новата министърка заяви , че ще подаде оставка ."
+    heads = [2, 0, 2, 2, 5, 6, 6, 10, 10, 10, 6, 10, 6]
+    deps = ["nsubj", "flat", "ROOT", "punct", "amod", "nsubj", "ROOT", "punct", "mark", "aux", "ccomp", "obj", "punct"]
+    pos = ["PROPN", "PROPN", "VERB", "PUNCT", "ADJ", "NOUN", "VERB", "PUNCT", "SCONJ", "AUX", "VERB", "NOUN", "PUNCT"]
+    people = {"Мария Колева": ("PER", "Мария Колева", "f", ("министърката на труда",))}
+    doc = hand_made_doc(text, people, parse=(heads, deps, pos))
+    doc[4].set_morph("Definite=Def")
+    doc[5].set_morph("Number=Sing")
+    assert quotes(doc) == [("indirect", "ще подаде оставка", "Мария Колева")]
+    doc[4].set_morph("Definite=Ind")  # "нова министърка": someone not named
+    assert quotes(doc) == [("indirect", "ще подаде оставка", None)]

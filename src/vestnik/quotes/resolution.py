@@ -97,12 +97,14 @@ class SpeakerResolver:
 
     def role(self, noun: str, gender: str, before: int) -> Candidate | None:
         """A role noun names the one person the article gave that title; else the nearest agreeing person."""
+        return self.titled(noun) or self.pronoun(gender, before)
+
+    def titled(self, noun: str) -> Candidate | None:
+        """The one person the article gave the title `noun` ("канцлер", "зам.-министърът"), None if not one."""
         stem = title_stem(noun.replace("зам.-", "заместник-").replace("зам.", "заместник"))
         titled = [p for p in self.people.values() if p.label == "PER" and p.name[:1].isupper()
                   and any(stem in t or t in stem for t in p.titles)]
-        if len(titled) == 1:
-            return titled[0]
-        return self.pronoun(gender, before)
+        return titled[0] if len(titled) == 1 else None
 
     def continuing(self, gender: str) -> Candidate | None:
         """The last speaker, when a cue with no subject of its own agrees with them ("И обясни, че …")."""

@@ -80,7 +80,22 @@ class SpeakerFinder:
             return group
         if any(start <= e.start and e.end <= end for e in self.entities):
             return None  # an organisation or a place: the rules know media relays and metonymy
-        return self.pronoun_or_role(head.idx, head.idx + len(head.text), cue) or self._unrecognised_name(head)
+        return (self.pronoun_or_role(head.idx, head.idx + len(head.text), cue) or self._unrecognised_name(head)
+                or self._description(head, start, end))
+
+    def _description(self, head, start: int, end: int) -> Attribution | None:
+        """A definite description as the cue's subject ("германският канцлер", "бившият външен министър"): the one
+        person the article gave that title; None when it gave it to no one or to several (word order decides)."""
+        if head.pos_ != "NOUN" or head.morph.get("Number") != ["Sing"] or "Def" not in self._definiteness(head):
+            return None
+        person = self.resolver.titled(head.text)
+        return (as_speaker(person), text_span(start, end, self.text[start:end])) if person else None
+
+    @staticmethod
+    def _definiteness(head) -> list[str]:
+        """The phrase's definiteness, which Bulgarian marks on its first word ("германският канцлер")."""
+        first = min([head, *(child for child in head.children if child.dep_ in ("amod", "det"))], key=lambda t: t.i)
+        return first.morph.get("Definite")
 
     def _group(self, head, start: int, end: int) -> Attribution | None:
         """A plural common noun as the cue's subject names a group: its members speak for the organisation of its
