@@ -5,6 +5,7 @@ import re
 import spacy
 from spacy.tokens import Doc
 
+from vestnik.bulgarian import passive_participles
 from vestnik.entities.people import Person
 from vestnik.quotes.content import completes_cue, indirect_type
 from vestnik.quotes.cues import CUE_PATTERN, cue_gender, verb_lemma
@@ -173,3 +174,13 @@ def test_a_definite_description_as_the_subject_is_the_person_with_that_title():
     assert quotes(doc) == [("indirect", "ще подаде оставка", "Мария Колева")]
     doc[4].set_morph("Definite=Ind")  # "нова министърка": someone not named
     assert quotes(doc) == [("indirect", "ще подаде оставка", None)]
+
+
+def test_a_passive_cue_reports_with_its_agent_or_no_one():
+    assert passive_participles("помоли") == ["помолен", "помолена", "помолено", "помолени"]
+    assert passive_participles("каза")[1] == "казана" and passive_participles("призна")[0] == "признат"
+    text = ("Тя е била помолена да донесе вода от кладенеца. "
+            "Компанията бе обвинена от Иван Петров, че е използвала личните данни на милиони потребители.")
+    assert quotes(hand_made_doc(text, PETROV)) == [
+        ("indirect", "да донесе вода от кладенеца", None),
+        ("indirect", "е използвала личните данни на милиони потребители", "Иван Петров")]

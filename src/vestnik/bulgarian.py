@@ -42,3 +42,15 @@ def _imperfect(present: str) -> dict[str, str]:
         return {present + "ше": "", present + "ха": "pl"}
     stem = present[:-1]
     return {stem + "еше": "", stem + ("еха" if stem[-1:] in "шжч" else "яха"): "pl"}
+
+
+def passive_participles(aorist: str) -> list[str]:
+    """The past passive participle of a one-word verb in its four forms, from the aorist: помоли → помолен,
+    помолена, помолено, помолени; каза → казан …; отрече → отречен …; призна → признат …"""
+    if " " in aorist:
+        return []
+    if aorist.endswith("на"):
+        base = aorist + "т"
+    else:
+        base = (aorist[:-1] + "е" if aorist.endswith(("и", "е")) else aorist) + "н"
+    return [base + ending for ending in ("", "а", "о", "и")]

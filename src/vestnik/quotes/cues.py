@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from vestnik.bulgarian import verb_forms
+from vestnik.bulgarian import passive_participles, verb_forms
 
 SPEECH_VERBS: list[tuple[str, str]] = [
     ("заяви", "заявява"), ("каза", "казва"), ("посочи", "посочва"), ("подчерта", "подчертава"),
@@ -75,6 +75,14 @@ VERB_FORMS = "|".join(sorted(map(re.escape, CUE_FORMS), key=len, reverse=True))
 """A regular-expression alternation of every cue verb form, longest first."""
 OPENING_FORMS = "|".join(sorted((re.escape(form[0].upper() + form[1:]) for form in CUE_FORMS), key=len, reverse=True))
 """The same forms capitalised, as they open a sentence with no subject before them ("Обясниха ни, че …")."""
+PASSIVE_FORMS = {form: aorist for aorist, _ in SPEECH_VERBS for form in passive_participles(aorist)
+                 if form not in ADJECTIVE_GENDER}
+"""Every cue verb's past passive participle → its aorist ("помолена" → "помоли"); not "уверен", "убеден", which
+are stance adjectives with a speaker of their own."""
+PASSIVE_CUE = re.compile(r"(?<![\w-])(?:(?:е|са|бе|беше|бяха|е бил|е била|е било|са били|бил|била|било|били)\s+)"
+                         r"(?P<participle>" + "|".join(sorted(PASSIVE_FORMS, key=len, reverse=True)) + r")(?![\w-])")
+"""A passive cue: "е била помолена да …", "бе обвинена, че …", "беше съобщено, че …"; its agent is an "от X"
+after it, or no one (guidelines §3.3, §3.5)."""
 CUE_PATTERN = re.compile(
     r"(?<![\w-])(?:" + AUXILIARY + r"(?P<verb>" + VERB_FORMS + r"|" + OPENING_FORMS + r")"
     r"|(?P<adjective>" + "|".join(ADJECTIVE_CUES) + r")(?:\s+(?:е|бе|беше|са|бяха))?)(?![\w-])"

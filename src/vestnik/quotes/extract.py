@@ -29,8 +29,8 @@ from spacy.tokens import Doc
 
 from vestnik.quotes.content import (OPENERS, completes_cue, indirect_type, looks_like_name, quoted_spans, text_span,
                                     trim_clause, wholly_quoted)
-from vestnik.quotes.cues import (COGNITIVE, CUE_PATTERN, DIRECTIVE, INHERENTLY_REFLEXIVE, POSSESSIVE_WORDS, SPEECH_NOUNS,
-                                 VERB_FORMS, verb_lemma)
+from vestnik.quotes.cues import (COGNITIVE, CUE_PATTERN, DIRECTIVE, INHERENTLY_REFLEXIVE, PASSIVE_CUE, PASSIVE_FORMS,
+                                 POSSESSIVE_WORDS, SPEECH_NOUNS, VERB_FORMS, verb_lemma)
 from vestnik.quotes.resolution import SPEAKER_LABELS, Candidate, SpeakerResolver, as_speaker, can_speak, is_person
 from vestnik.quotes.speakers import PRONOUNS, ROLE_NOUN, SpeakerFinder
 from vestnik.record import Quotation, QuoteSpeaker
@@ -53,6 +53,7 @@ SECTION_LABELS = frozenset(
 source: a colon after one of them opens no quotation (guidelines §3.9, topic prefixes)."""
 CLAUSE_GOES_ON = re.compile(r"\s*(?:[-–—]\s*)?[а-яa-z]")
 """After a closing mark, words in lower case: the sentence goes on, so the marks held a name, not the quotation."""
+ACCORDING_TO = re.compile(r"(?:^|(?<=[\s,(]))(?:[Сс]поред|[Пп]о думите на|[Зз]а)\s+")
 REPORTED_CLAUSE = re.compile(r"(?P<middle>[^.!?;„“\"«»]{0,90}?)(?:,\s*|\s+)(?:и\s+)?(?P<link>че|дали|да)\s+")
 """What a cue reports: up to 90 characters (its speaker, an addressee, an adverb), then "че", "дали" or "да"."""
 IMPERSONAL = re.compile(r"\s+се\b")
@@ -139,19 +140,34 @@ class QuoteExtractor:
             if quote:
                 found.append(quote)
                 self.used_cues.add(cue_start)
-        for match in re.finditer(r"(?:^|(?<=[\s,(]))(?:[Сс]поред|[Пп]о думите на|[Зз]а)\s+", sentence):
-            quote = self._according_to(match, start, end)
-            if quote:
-                found.append(quote)
-        for match in SPEECH_NOUNS.finditer(sentence):
-            quote = self._speech_noun(match, start, end)
-            if quote:
-                found.append(quote)
-        for match in POSSESSIVE_WORDS.finditer(sentence):
-            quote = self._possessive_words(match, start, end)
-            if quote:
-                found.append(quote)
+        for pattern, form in ((ACCORDING_TO, self._according_to), (SPEECH_NOUNS, self._speech_noun),
+                              (POSSESSIVE_WORDS, self._possessive_words), (PASSIVE_CUE, self._passive)):
+            found += [quote for match in pattern.finditer(sentence) if (quote := form(match, start, end))]
         return found
+
+    def _clause_content(self, cue_end: int, clause: re.Match, sentence_end: int) -> tuple[int, int] | None:
+        """Offsets of a reported clause's content (a да-clause keeps its "да"); None when it is too short or wholly in
+        quotation marks (`заяви, че "…"`: a direct quote, found by `_direct`)."""
+        start = cue_end + (clause.start("link") if clause.group("link") == "да" else clause.end())
+        end = trim_clause(self.text, start, sentence_end)
+        return None if end - start < 8 or wholly_quoted(self.text[start:end]) else (start, end)
+
+    def _passive(self, match: re.Match, sentence_start: int, sentence_end: int) -> Quotation | None:
+        """`е била помолена да донесе вода`, `бе обвинена, че …`: a passive cue's clause; the speaker is the agent
+        its "от X" names, else no one (guidelines §3.3, §3.5)."""
+        cue_end = sentence_start + match.end()
+        clause = _reported_clause(PASSIVE_FORMS[match.group("participle")], self.text[cue_end:sentence_end])
+        if clause is None:
+            return None
+        if (content := self._clause_content(cue_end, clause, sentence_end)) is None:
+            return None
+        content_start, content_end = content
+        agent = re.search(r"(?:^|\s)от\s+", clause.group("middle"))
+        entity = next((e for e in self.entities if agent and e.start == cue_end + agent.end() and can_speak(e)), None)
+        speaker, mention = (self.speakers.named(entity) if entity else (None, None))
+        cue = text_span(sentence_start + match.start(), cue_end, match.group())
+        return self._quote(content_start, content_end, indirect_type(self.text[content_start:content_end]), cue,
+                           mention, speaker)
 
     def _interrupted(self, open_at: int, close_at: int) -> list[Quotation]:
         """„Чувствам се непълна – разказва момичето – Има много неща…“: one pair of marks around a quote
@@ -225,10 +241,9 @@ class QuoteExtractor:
         impersonal = IMPERSONAL.match(rest) if verb not in INHERENTLY_REFLEXIVE else None
         if clause is None or (impersonal and verb in COGNITIVE):
             return None  # "Предполага се, че …": the narrator's hedge, no one's words (guidelines §3.5)
-        content_start = cue_end + (clause.start("link") if clause.group("link") == "да" else clause.end())
-        content_end = trim_clause(self.text, content_start, sentence_end)
-        if content_end - content_start < 8 or wholly_quoted(self.text[content_start:content_end]):
-            return None  # `заяви, че "…"`: a direct quote, found by `_direct`
+        if (content := self._clause_content(cue_end, clause, sentence_end)) is None:
+            return None
+        content_start, content_end = content
         if impersonal:  # "Твърди се, че …": said, by no one named (guidelines §3.5)
             cue_span = text_span(cue_start, cue_end + impersonal.end(), self.text[cue_start:cue_end + impersonal.end()])
             return self._quote(content_start, content_end, indirect_type(self.text[content_start:content_end]), cue_span,
