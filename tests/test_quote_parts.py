@@ -184,3 +184,19 @@ def test_a_passive_cue_reports_with_its_agent_or_no_one():
     assert quotes(hand_made_doc(text, PETROV)) == [
         ("indirect", "да донесе вода от кладенеца", None),
         ("indirect", "е използвала личните данни на милиони потребители", "Иван Петров")]
+
+
+def test_neither_an_adverb_before_a_colon_nor_a_heading_is_a_quote():
+    text = "Окончателно : Германия разреши газопровода \n Иван Петров дойде ."
+    heads = [3, 3, 3, 3, 3, 3, 8, 6, 8, 8]
+    deps = ["advmod", "punct", "nsubj", "ROOT", "obj", "dep", "nsubj", "flat", "ROOT", "punct"]
+    pos = ["ADV", "PUNCT", "PROPN", "VERB", "NOUN", "SPACE", "PROPN", "PROPN", "VERB", "PUNCT"]
+    doc = hand_made_doc(text, {"Иван Петров": PETROV["Иван Петров"]}, parse=(heads, deps, pos))
+    assert quotes(doc) == []
+    doc[0].pos_ = "NOUN"  # "Експерт : …": a source the article names later
+    assert quotes(doc) == [("direct", "Германия разреши газопровода ", "Иван Петров")]
+    text = ("Иван Петров заяви, че реформата ще продължи.\n"
+            "Заявление на министъра на финансите\n"
+            "Той добави, че дефицитът ще намалее.")
+    assert [content for _, content, _ in quotes(hand_made_doc(text, PETROV))] == [
+        "реформата ще продължи", "дефицитът ще намалее"]

@@ -34,6 +34,7 @@ from vestnik.quotes.cues import (COGNITIVE, CUE_PATTERN, DIRECTIVE, INHERENTLY_R
 from vestnik.quotes.resolution import SPEAKER_LABELS, Candidate, SpeakerResolver, as_speaker, can_speak, is_person
 from vestnik.quotes.speakers import PRONOUNS, ROLE_NOUN, SpeakerFinder
 from vestnik.record import Quotation, QuoteSpeaker
+from vestnik.syntax import roles
 
 Doc.set_extension("quotes", default=None, force=True)
 
@@ -76,6 +77,7 @@ class QuoteExtractor:
     who speaks at a cue and `resolver` who a mention refers to."""
 
     def __init__(self, doc: Doc, settings: QuoteSettings = QuoteSettings()):
+        self.doc = doc
         self.text = doc.text
         self.settings = settings
         self.sentences = doc._.sentences
@@ -97,9 +99,12 @@ class QuoteExtractor:
         return sorted(quotes + self._between_same_speaker(quotes), key=lambda q: q.start)
 
     def _between_same_speaker(self, quotes: list[Quotation]) -> list[Quotation]:
-        """Paragraphs with no cue between two quotes of the same speaker continue that speaker (§3.8)."""
+        """Paragraphs with no cue between two quotes of the same speaker continue that speaker (§3.8); a heading
+        (a paragraph with no final stop) does not."""
         found = []
         for a, b in self.paragraphs:
+            if self.text[a:b].rstrip()[-1:] not in ".!?…\"“”»":
+                continue
             speaker = self._speaker_around(a, b, quotes)
             end = b - 1 if self.text[b - 1] in ".!?" else b
             if speaker and end - a >= 20 and self.text[a] not in OPENERS:
@@ -408,10 +413,17 @@ class QuoteExtractor:
         ("Испанският външен министър:", "Експерт:", guidelines §7.2); None when the words name no one."""
         role = re.fullmatch(r"[А-Я][а-я.-]+(?: [а-я.-]+){0,3}", words) and \
             any(ROLE_NOUN.fullmatch(word) for word in words.split()[:1])
-        if not role and (not re.fullmatch(r"[А-Я][а-я]+", words) or words.lower() in SECTION_LABELS):
+        if not role and (not re.fullmatch(r"[А-Я][а-я]+", words) or words.lower() in SECTION_LABELS
+                         or not self._noun_at(start, start + len(words))):
             return None
         return self.resolver.role(words.split()[-1].lower(), "", start) \
             or next((self.resolver.person_of(e) for e in self.entities if e.start >= end and is_person(e)), None)
+
+    def _noun_at(self, start: int, end: int) -> bool:
+        """Whether the parse makes the word at start–end a noun ("Експерт:"), not an adverb or adjective
+        ("Окончателно:", "Официално:"); true without a parse."""
+        word = roles.predicate(self.doc, start, end)
+        return word is None or word.pos_ in ("NOUN", "PROPN")
 
     def _sentence_start(self, position: int) -> int:
         return next((a for a, b in self.sentences if a <= position < b), position)
