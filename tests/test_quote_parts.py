@@ -6,7 +6,7 @@ import spacy
 from spacy.tokens import Doc
 
 from vestnik.bulgarian import passive_participles
-from vestnik.entities.people import Person
+from vestnik.entities.people import Person, organisations
 from vestnik.quotes.content import completes_cue, indirect_type
 from vestnik.quotes.cues import CUE_PATTERN, cue_gender, verb_lemma
 from vestnik.quotes.extract import QuoteExtractor
@@ -45,6 +45,7 @@ def hand_made_doc(text: str, entities: dict[str, tuple[str, str, str, tuple[str,
     doc._.entities = sorted(mentions, key=lambda e: e.start)
     doc._.distinct_entities = distinct
     doc._.people = people
+    doc._.organisations = organisations(text, doc._.entities)
     return doc
 
 
@@ -200,3 +201,36 @@ def test_neither_an_adverb_before_a_colon_nor_a_heading_is_a_quote():
             "Той добави, че дефицитът ще намалее.")
     assert [content for _, content, _ in quotes(hand_made_doc(text, PETROV))] == [
         "реформата ще продължи", "дефицитът ще намалее"]
+
+
+def test_according_to_a_phrase_names_the_person_in_it_an_anonymous_source_or_no_quote():
+    text = ("Според генералния секретар на профсъюза Иван Петров предложението ще даде защита . "
+            "Според новите правила пътниците имат право на чанта . "
+            "Според източници пътниците имат право .")
+    heads = [2, 2, 9, 4, 2, 4, 5, 9, 9, 9, 9, 9,
+             14, 14, 16, 16, 16, 16, 19, 17, 16,
+             22, 24, 24, 24, 24, 24]
+    deps = ["case", "amod", "obl", "case", "nmod", "nmod", "flat", "nsubj", "aux", "ROOT", "obj", "punct",
+            "case", "amod", "obl", "nsubj", "ROOT", "obj", "case", "nmod", "punct",
+            "case", "obl", "nsubj", "ROOT", "obj", "punct"]
+    pos = ["ADP", "ADJ", "NOUN", "ADP", "NOUN", "PROPN", "PROPN", "NOUN", "AUX", "VERB", "NOUN", "PUNCT",
+           "ADP", "ADJ", "NOUN", "NOUN", "VERB", "NOUN", "ADP", "NOUN", "PUNCT",
+           "ADP", "NOUN", "NOUN", "VERB", "NOUN", "PUNCT"]
+    doc = hand_made_doc(text, {"Иван Петров": PETROV["Иван Петров"]}, parse=(heads, deps, pos))
+    doc[14].set_morph("Number=Plur")
+    doc[22].set_morph("Number=Plur")
+    assert quotes(doc) == [("indirect", "предложението ще даде защита", "Иван Петров"),
+                           ("indirect", "пътниците имат право", None)]  # rules are no source; sources are anonymous
+
+
+def test_a_description_of_an_organisation_names_it():
+    text = "Нискотарифният превозвач Ryanair отмени полета . Превозвачът заяви , че ще възстанови парите ."
+    heads = [1, 3, 1, 3, 3, 3, 7, 7, 11, 11, 11, 7, 11, 7]
+    deps = ["amod", "nsubj", "nmod", "ROOT", "obj", "punct", "nsubj", "ROOT", "punct", "mark", "aux", "ccomp", "obj",
+            "punct"]
+    pos = ["ADJ", "NOUN", "PROPN", "VERB", "NOUN", "PUNCT", "NOUN", "VERB", "PUNCT", "SCONJ", "AUX", "VERB", "NOUN",
+           "PUNCT"]
+    doc = hand_made_doc(text, {"Ryanair": ("ORG", "Ryanair", "", ())}, parse=(heads, deps, pos))
+    assert doc._.organisations == {"vn:ORG:Ryanair": ("нискотарифният превозвач", "ryanair")}
+    doc[6].set_morph("Definite=Def|Number=Sing")
+    assert quotes(doc) == [("indirect", "ще възстанови парите", "Ryanair")]

@@ -1,4 +1,4 @@
-"""The `vestnik_people` component: what the article says about each person it names, worked out once.
+"""The `vestnik_people` component: what the article says about each person and organisation it names, worked out once.
 
 The quotation stage resolves "дипломатът" and "тя" to a person by the titles and the gender the
 article gave them; the event coder codes a person by the country and sector of those titles
@@ -6,7 +6,10 @@ article gave them; the event coder codes a person by the country and sector of t
 a rule of its own, and a fix went into one of them; now both read `doc._.people`.
 
 Hand-written: the titles are the words right before a person's name, up to a punctuation mark,
-a conjunction that opens a clause or the previous person; no Bulgarian library gives them.
+a conjunction that opens a clause or the previous person; no Bulgarian library gives them. An
+organisation's descriptions (`doc._.organisations`) are read the same way ("нискотарифният
+превозвач Ryanair"), with the words of its own name ("Министерството на здравеопазването"),
+so that "превозвачът" and "министерството" can be resolved to it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ from spacy.tokens import Doc
 from vestnik.events import actors
 
 Doc.set_extension("people", default=None, force=True)
+Doc.set_extension("organisations", default=None, force=True)
+DESCRIPTION_WORDS = 2
+"""An organisation's description is the noun right before its name and one word before it ("британското издание")."""
 
 TITLE_WINDOW = 80
 """Characters before a person's mention where their titles are read (the factory's `title_window`)."""
@@ -81,12 +87,30 @@ def people(text: str, entities, distinct_entities, title_window: int = TITLE_WIN
     return found_people
 
 
+def organisations(text: str, entities, title_window: int = TITLE_WINDOW) -> dict[str, tuple[str, ...]]:
+    """The descriptions of each organisation by entity id: the words right before its mentions, an adjective and a
+    noun at most ("социалната мрежа" of "… от социалната мрежа Facebook") and its mentions themselves ("Министерството на
+    здравеопазването"), lower case."""
+    found: dict[str, list[str]] = {}
+    previous_end = 0
+    for mention in entities:
+        if mention.label == "ORG":
+            own = found.setdefault(mention.id, [])
+            described = " ".join(titles_before(text, mention.start, previous_end, title_window).split()[-DESCRIPTION_WORDS:])
+            for description in (described, mention.text.lower()):
+                if description and description not in own:
+                    own.append(description)
+        previous_end = mention.end
+    return {entity_id: tuple(descriptions) for entity_id, descriptions in found.items()}
+
+
 @Language.factory("vestnik_people", default_config={"title_window": TITLE_WINDOW},
-                  requires=["doc._.entities", "doc._.distinct_entities"], assigns=["doc._.people"])
+                  requires=["doc._.entities", "doc._.distinct_entities"], assigns=["doc._.people", "doc._.organisations"])
 def make_people(nlp: Language, name: str, title_window: int):
     """`title_window`: characters before a person's mention where their titles are read."""
     def attach_people(doc: Doc) -> Doc:
         doc._.people = people(doc.text, doc._.entities or [], doc._.distinct_entities or [], title_window)
+        doc._.organisations = organisations(doc.text, doc._.entities or [], title_window)
         return doc
 
     return attach_people

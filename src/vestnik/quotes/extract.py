@@ -32,7 +32,7 @@ from vestnik.quotes.content import (OPENERS, completes_cue, indirect_type, looks
 from vestnik.quotes.cues import (COGNITIVE, CUE_PATTERN, DIRECTIVE, INHERENTLY_REFLEXIVE, PASSIVE_CUE, PASSIVE_FORMS,
                                  POSSESSIVE_WORDS, SPEECH_NOUNS, VERB_FORMS, verb_lemma)
 from vestnik.quotes.resolution import SPEAKER_LABELS, Candidate, SpeakerResolver, as_speaker, can_speak, is_person
-from vestnik.quotes.speakers import PRONOUNS, ROLE_NOUN, SpeakerFinder
+from vestnik.quotes.speakers import ANONYMOUS, PRONOUNS, ROLE_NOUN, Attribution, SpeakerFinder
 from vestnik.record import Quotation, QuoteSpeaker
 from vestnik.syntax import roles
 
@@ -328,6 +328,8 @@ class QuoteExtractor:
             source_end = source_start + pronoun.end()
             person = self.resolver.pronoun(PRONOUNS[pronoun.group(1)], source_start)
             speaker, mention = as_speaker(person), text_span(source_start, source_end, pronoun.group(1))
+        elif sourced := self._source_phrase(source_start, sentence_end):
+            source_end, (speaker, mention) = sourced
         else:
             return None
         skip = re.match(r"[,\s]*", self.text[source_end:])
@@ -343,6 +345,30 @@ class QuoteExtractor:
         cue = text_span(sentence_start + match.start(), sentence_start + match.start() + len(keyword), keyword)
         return self._quote(content_start, content_end, indirect_type(self.text[content_start:content_end]), cue,
                            mention, speaker)
+
+    def _source_phrase(self, source_start: int, sentence_end: int) -> tuple[int, Attribution] | None:
+        """The source of `Според X`, `По думите на X` when X is a phrase, not a bare name: the parse's noun phrase
+        after the preposition, up to a comma that a lower-case word follows ("Според генералния секретар на
+        профсъюза Франсис О'Грейди …", "Според депутатите …", "По думите на експерта …"); where it ends and whom it
+        names, else the organisation in it ("Според агенция „Блумбърг“"); None when it names no source
+        ("Според споразумението …")."""
+        first = self.doc.char_span(source_start, source_start + 1, alignment_mode="expand") \
+            if roles.parsed(self.doc) else None
+        preposition = self.doc[first.start - 1] if first is not None and first.start > 0 else None
+        if preposition is None or preposition.dep_ != "case" or preposition.head.i <= preposition.i:
+            return None
+        head = preposition.head
+        start, end = roles.phrase(head)
+        apposition_end = re.search(r",\s+(?=[а-я])", self.text[start:end])
+        end = min(start + apposition_end.start() if apposition_end else end, sentence_end)
+        found = self.speakers.of_phrase(head, start, end, "")
+        if found is not None and found[0] is None and not ANONYMOUS.match(head.text):
+            found = None  # "Според материалите", "Според новите правила": no one the article names, nor a source
+        if found is None:
+            entity = next((e for e in self.entities if start <= e.start and e.end <= end and can_speak(e)), None)
+            found = (as_speaker(self.resolver.person_of(entity)), text_span(entity.start, entity.end, entity.text)) \
+                if entity else None
+        return (end, found) if found else None
 
     def _speech_noun(self, match: re.Match, sentence_start: int, sentence_end: int) -> Quotation | None:
         """`обвинението, че …`, `предложението на ЕК да …`, `призивите хората да …`: the noun is the cue; its

@@ -2,7 +2,8 @@
 
 "той" is the most recent person who agrees in gender, named in the text or quoted as a speaker,
 whichever came later; "дипломатът" is the one person the article gave that title (its titles come
-from `vestnik_people`), else like a pronoun. Hand-written: no Bulgarian coreference resolver
+from `vestnik_people`), else like a pronoun; "превозвачът" is the organisation the article so
+described or so named. Hand-written: no Bulgarian coreference resolver
 exists to install, and these two rules need only what the article's entities and people already
 hold. The resolver also remembers the last speaker, for quotes whose speaker goes on without
 being named again ("И добави, че …", a paragraph wholly in quotation marks).
@@ -65,6 +66,11 @@ def title_stem(word: str) -> str:
     return word
 
 
+def same_stem(stem: str, title: str) -> bool:
+    """Whether a noun's stem is a title word's: one begins the other ("министър", "министъра")."""
+    return title.startswith(stem) or stem.startswith(title)
+
+
 def as_speaker(person: Candidate | None) -> QuoteSpeaker | None:
     return QuoteSpeaker(name=person.name, id=person.id) if person else None
 
@@ -76,11 +82,13 @@ class SpeakerResolver:
         self.entities = sorted(doc._.entities or [], key=lambda e: e.start)
         people: dict[str, Person] = doc._.people or {}
         self.people: dict[str, Candidate] = {}
+        descriptions: dict[str, tuple[str, ...]] = doc._.organisations or {}
         for entity in doc._.distinct_entities or []:
             if entity.label in SPEAKER_LABELS:
                 person = people.get(entity.id)
+                titles = person.titles if person else descriptions.get(entity.id, ())
                 self.people[entity.id] = Candidate(entity.id, entity.name, entity.label, person.gender if person else "n",
-                                                   title_stems(person.titles) if person else set())
+                                                   title_stems(titles))
         self.last_speaker: Candidate | None = None
         self.last_speaker_at = -1
 
@@ -103,8 +111,17 @@ class SpeakerResolver:
         """The one person the article gave the title `noun` ("канцлер", "зам.-министърът"), None if not one."""
         stem = title_stem(noun.replace("зам.-", "заместник-").replace("зам.", "заместник"))
         titled = [p for p in self.people.values() if p.label == "PER" and p.name[:1].isupper()
-                  and any(stem in t or t in stem for t in p.titles)]
+                  and any(same_stem(stem, t) for t in p.titles)]
         return titled[0] if len(titled) == 1 else None
+
+    def described(self, noun: str, before: int) -> Candidate | None:
+        """The organisation a definite description names ("превозвачът", "министерството"): of those the article
+        described so ("нискотарифният превозвач Ryanair") or named so ("Министерството на здравеопазването"),
+        the last one named before `before`; None if none."""
+        stem = title_stem(noun)
+        organisations = [e for e in self.entities if e.end <= before and e.label == "ORG" and e.id in self.people]
+        described = [e for e in organisations if any(same_stem(stem, t) for t in self.people[e.id].titles)]
+        return self.people[described[-1].id] if described else None
 
     def continuing(self, gender: str) -> Candidate | None:
         """The last speaker, when a cue with no subject of its own agrees with them ("И обясни, че …")."""

@@ -71,7 +71,12 @@ class SpeakerFinder:
         head = roles.subject(verb) if verb is not None else None
         if head is None or any(a < head.idx < b for a, b in self.quoted):
             return None
-        start, end = roles.phrase(head)
+        return self.of_phrase(head, *roles.phrase(head), cue_gender(cue))
+
+    def of_phrase(self, head, start: int, end: int, gender: str) -> Attribution | None:
+        """Who the source phrase headed by `head` (start–end) names: a person in it, a group, a pronoun or role noun
+        (agreeing with `gender`, "" when nothing says), a name the recogniser missed, a definite description; None
+        for an organisation or a place (the callers' rules decide) or a phrase that names no source."""
         person = next((e for e in self.entities if start <= e.start and e.end <= end and e.id in self.resolver.people
                        and is_person(e)), None)
         if person is not None:
@@ -80,16 +85,22 @@ class SpeakerFinder:
             return group
         if any(start <= e.start and e.end <= end for e in self.entities):
             return None  # an organisation or a place: the rules know media relays and metonymy
-        return (self.pronoun_or_role(head.idx, head.idx + len(head.text), cue) or self._unrecognised_name(head)
-                or self._description(head, start, end))
+        role = self.pronoun_or_role(head.idx, head.idx + len(head.text), gender)
+        if role is not None and role[0] is not None:
+            return role
+        return self._description(head, start, end) or role or self._unrecognised_name(head)
 
     def _description(self, head, start: int, end: int) -> Attribution | None:
         """A definite description as the cue's subject ("германският канцлер", "бившият външен министър"): the one
-        person the article gave that title; None when it gave it to no one or to several (word order decides)."""
+        person the article gave that title, else the organisation it describes ("компанията"); None when it
+        names neither (word order decides)."""
         if head.pos_ != "NOUN" or head.morph.get("Number") != ["Sing"] or "Def" not in self._definiteness(head):
             return None
-        person = self.resolver.titled(head.text)
-        return (as_speaker(person), text_span(start, end, self.text[start:end])) if person else None
+        person = self.resolver.titled(head.text) or self.resolver.described(head.text, head.idx)
+        sentence_end = next((b for a, b in self.sentences if a <= head.idx < b), len(self.text))
+        if person is None or any(e.id == person.id and head.idx < e.start < sentence_end for e in self.entities):
+            return None  # named later in the sentence: its "title" was read off this very sentence
+        return as_speaker(person), text_span(start, end, self.text[start:end])
 
     @staticmethod
     def _definiteness(head) -> list[str]:
@@ -103,6 +114,8 @@ class SpeakerFinder:
         "трима министри", §7.4)."""
         if head.pos_ != "NOUN" or head.morph.get("Number") != ["Plur"]:
             return None
+        if ANONYMOUS.match(head.text):  # "източници от кабинета": an anonymous source names no one (§7.4)
+            return None, text_span(start, end, self.text[start:end])
         organisation = next((e for e in self.entities if start <= e.start and e.end <= end and e.label == "ORG"
                              and e.id in self.resolver.people
                              and re.search(r"(?:от|на)\s+$", self.text[max(start, e.start - 4):e.start])), None)
@@ -144,7 +157,7 @@ class SpeakerFinder:
         if entity:
             return self.named(entity)
         for word in reversed(list(re.finditer(r"[\w.-]+", window))[-3:]):
-            found = self.pronoun_or_role(clause_start + word.start(), clause_start + word.end(), cue)
+            found = self.pronoun_or_role(clause_start + word.start(), clause_start + word.end(), cue_gender(cue))
             if found:
                 return found
         return UNATTRIBUTED
@@ -217,7 +230,7 @@ class SpeakerFinder:
                 continue
             if ANONYMOUS.match(word.group()):
                 return None, text_span(cue_end + word.start(), cue_end + word.end(), word.group())
-            return self.pronoun_or_role(cue_end + word.start(), cue_end + word.end(), cue) or UNATTRIBUTED
+            return self.pronoun_or_role(cue_end + word.start(), cue_end + word.end(), cue_gender(cue)) or UNATTRIBUTED
         return UNATTRIBUTED
 
     def _role_before_complement(self, entity, region_start: int) -> Attribution | None:
@@ -230,11 +243,11 @@ class SpeakerFinder:
             return as_speaker(person), text_span(start, entity.end, self.text[start:entity.end])
         return None
 
-    def pronoun_or_role(self, start: int, end: int, cue: re.Match) -> Attribution | None:
-        """The pronoun or role noun at start–end, resolved, agreeing with the cue's form; None for another word."""
+    def pronoun_or_role(self, start: int, end: int, gender: str) -> Attribution | None:
+        """The pronoun or role noun at start–end, resolved, agreeing with `gender` (the cue's form, "" when it does
+        not tell); None for another word."""
         word = self.text[start:end]
         lower = word.lower()
-        gender = cue_gender(cue)
         if lower in PRONOUNS:
             person = self.resolver.pronoun(gender or PRONOUNS[lower], start)
             return as_speaker(person), text_span(start, end, word)
