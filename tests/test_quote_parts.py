@@ -234,3 +234,12 @@ def test_a_description_of_an_organisation_names_it():
     assert doc._.organisations == {"vn:ORG:Ryanair": ("нискотарифният превозвач", "ryanair")}
     doc[6].set_morph("Definite=Def|Number=Sing")
     assert quotes(doc) == [("indirect", "ще възстанови парите", "Ryanair")]
+
+
+def test_a_relay_names_an_outlet_the_recogniser_missed_but_not_one_after_a_preposition():
+    text = ("Лидерите ще се съберат в Адис Абеба в неделя, пише The Independent. "
+            "Първата ваксина може да бъде приложена още утре, пише онлайн изданието Politico в свой анализ. "
+            "Срещата ще бъде утре в Женева, каза пред Би Би Си.")
+    assert quotes(hand_made_doc(text, {})) == [
+        ("indirect", "Лидерите ще се съберат в Адис Абеба в неделя", "The Independent"),
+        ("indirect", "Първата ваксина може да бъде приложена още утре", "Politico")]

@@ -16,6 +16,7 @@ import re
 
 from spacy.tokens import Doc
 
+from vestnik.bulgarian import PREPOSITIONS
 from vestnik.quotes.content import looks_like_name, text_span
 from vestnik.quotes.cues import cue_gender
 from vestnik.quotes.resolution import SpeakerResolver, as_speaker, can_speak, is_person
@@ -35,6 +36,8 @@ SKIPPED_AFTER_CUE = {"още", "веднъж", "отново", "пак", "и", "
 """Words between a cue and its speaker that do not name it ("каза още той", "заяви вчера пред журналисти")."""
 JOINED_NAMES = re.compile(r"\s*(?:,|и)\s*(?:[\w.-]+\s+){0,2}")
 """What stands between two names of one coordination: a comma or "и", then up to two title words ("проф.")."""
+NAME_AFTER_WORDS = 6
+"""Words after a cue in which an unrecognised name is looked for: two descriptive words, then the name."""
 QUOTED_NAME = re.compile(r"[„“\"«]([^„“”\"«»\n]{1,60})[“”\"»]")
 RELATIVE_CLAUSE = re.compile(r"(?:който|която|което|които|чийто|чиято|чиито)\b")
 
@@ -224,14 +227,37 @@ class SpeakerFinder:
 
     def _word_after(self, cue_end: int, end: int, cue: re.Match) -> Attribution:
         """No entity after the cue: the first word that is not an adverb or a preposition, as an anonymous
-        source, a pronoun or a role noun."""
-        for word in re.finditer(r"[\w.-]+", self.text[cue_end:end]):
+        source, a pronoun or a role noun; else, unless a preposition stands before it, the name the recogniser
+        missed that the words start with ("пише The Independent", "пише вестник “Джумхуриет“")."""
+        words = list(re.finditer(r"[\w.’'-]+", self.text[cue_end:end]))
+        after_preposition = False
+        for index, word in enumerate(words):
             if word.group().lower() in SKIPPED_AFTER_CUE:
+                after_preposition = word.group().lower() in PREPOSITIONS
                 continue
             if ANONYMOUS.match(word.group()):
                 return None, text_span(cue_end + word.start(), cue_end + word.end(), word.group())
-            return self.pronoun_or_role(cue_end + word.start(), cue_end + word.end(), cue_gender(cue)) or UNATTRIBUTED
+            found = self.pronoun_or_role(cue_end + word.start(), cue_end + word.end(), cue_gender(cue))
+            if found is None and not after_preposition:
+                found = self._name_as_written(cue_end, words[index:index + NAME_AFTER_WORDS])
+            return found or UNATTRIBUTED
         return UNATTRIBUTED
+
+    def _name_as_written(self, offset: int, words: list[re.Match]) -> Attribution | None:
+        """The capitalised words after at most two lower-case ones ("онлайн изданието Politico.eu"), as a speaker
+        with no id; None when no capitalised word comes."""
+        first = next((i for i, word in enumerate(words[:3]) if word.group()[:1].isupper()), None)
+        if first is None or any(word.group()[:1].isupper() or word.group().lower() in PREPOSITIONS
+                                for word in words[:first]):
+            return None
+        last = first
+        while last + 1 < len(words) and words[last + 1].group()[:1].isupper() \
+                and words[last + 1].start() - words[last].end() <= 2:
+            last += 1
+        start, end = offset + words[first].start(), offset + words[last].end()
+        name = self.text[start:end].rstrip(".")  # the sentence's full stop, not a dot of the name ("Politico.eu")
+        end = start + len(name)
+        return QuoteSpeaker(name=name, id=None), text_span(start, end, name)
 
     def _role_before_complement(self, entity, region_start: int) -> Attribution | None:
         """"началникът на Оперативния щаб": the organisation completes a role noun; the speaker is the person."""
