@@ -243,3 +243,20 @@ def test_a_relay_names_an_outlet_the_recogniser_missed_but_not_one_after_a_prepo
     assert quotes(hand_made_doc(text, {})) == [
         ("indirect", "Лидерите ще се съберат в Адис Абеба в неделя", "The Independent"),
         ("indirect", "Първата ваксина може да бъде приложена още утре", "Politico")]
+
+
+def test_a_relative_pronoun_speaks_for_its_antecedent_and_a_subject_before_the_verb_is_its_own():
+    text = "Това е Иван Петров , който заяви , че ще гласува против ."
+    heads = [2, 2, 2, 2, 6, 6, 2, 10, 10, 10, 6, 10, 2]
+    deps = ["nsubj", "cop", "ROOT", "flat", "punct", "nsubj", "acl:relcl", "punct", "mark", "aux", "ccomp", "obl",
+            "punct"]
+    pos = ["PRON", "AUX", "PROPN", "PROPN", "PUNCT", "PRON", "VERB", "PUNCT", "SCONJ", "AUX", "VERB", "ADV", "PUNCT"]
+    doc = hand_made_doc(text, {"Иван Петров": PETROV["Иван Петров"]}, parse=(heads, deps, pos))
+    assert quotes(doc) == [("indirect", "ще гласува против", "Иван Петров")]
+    text = "Преди да отпътува Петров заяви , че срещата е полезна ."
+    # the parser hangs "Петров" on the first verb; it stands right before the cue, whose subject it is
+    heads = [2, 2, 4, 2, 4, 9, 9, 9, 9, 4, 4]
+    deps = ["case", "aux", "advcl", "nsubj", "ROOT", "punct", "mark", "nsubj", "cop", "ccomp", "punct"]
+    pos = ["ADP", "AUX", "VERB", "PROPN", "VERB", "PUNCT", "SCONJ", "NOUN", "AUX", "ADJ", "PUNCT"]
+    doc = hand_made_doc(text, {}, parse=(heads, deps, pos))
+    assert quotes(doc) == [("indirect", "срещата е полезна", "Петров")]

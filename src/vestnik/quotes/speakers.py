@@ -74,7 +74,19 @@ class SpeakerFinder:
         head = roles.subject(verb) if verb is not None else None
         if head is None or any(a < head.idx < b for a, b in self.quoted):
             return None
+        if (noun := roles.antecedent(head)) is not None:
+            return self._antecedent(noun, cue)
         return self.of_phrase(head, *roles.phrase(head), cue_gender(cue))
+
+    def _antecedent(self, noun, cue: re.Match) -> Attribution | None:
+        """A relative pronoun's antecedent speaks ("Джейкъб Рийс-Мог, който заяви", guidelines §8): who its phrase
+        names, else the first organisation or place in it, which no word order could put in doubt."""
+        start, end = roles.phrase(noun)
+        found = self.of_phrase(noun, start, end, cue_gender(cue))
+        if found is None:
+            entity = next((e for e in self.entities if start <= e.start and e.end <= end and can_speak(e)), None)
+            found = self.named(entity) if entity is not None else None
+        return found
 
     def of_phrase(self, head, start: int, end: int, gender: str) -> Attribution | None:
         """Who the source phrase headed by `head` (start–end) names: a person in it, a group, a pronoun or role noun

@@ -6,8 +6,8 @@ of a trigger ("задържа"). Both ask here, so the two read the parse the sa
   "се съгласиха", the adjective of "бе категоричен");
 - its subject is its `nsubj`; a predicate without one shares the subject of the verb it is
   coordinated with ("пристигна и заяви") or that it complements ("реши да подпише"), or of a
-  participle or gerund clause before it, whose subject is the main clause's ("Запитан от БТА,
-  министърът потвърди": the parser often hangs the subject on the participle);
+  clause before it whose subject is the main clause's ("Запитан от БТА, министърът потвърди",
+  "Преди да отпътува Фарадж заяви": the parser often hangs the subject on the first verb);
 - a phrase is the subject's words without the clauses hanging on it ("X, който …").
 Every function answers None when the Doc has no parse (`--no-syntax`, another language), and
 the callers then use their own rules.
@@ -22,6 +22,7 @@ SHARED_SUBJECT = ("conj", "xcomp")
 """A predicate with one of these relations and no subject of its own takes its head's subject."""
 PARTICIPLE_FORMS = {"Part", "Conv"}
 ADJUNCT_CLAUSES = ("advcl", "ccomp", "acl", "xcomp")
+RELATIVE_PRONOUNS = {"който", "която", "което", "които"}
 CLAUSES = ("acl", "acl:relcl", "advcl", "ccomp", "parataxis", "punct")
 """Dependents that start a clause of their own: not part of the phrase they hang on."""
 
@@ -60,13 +61,29 @@ def _own_subject(verb: Token) -> Token | None:
 
 
 def _participle_subject(verb: Token) -> Token | None:
-    """The subject that a participle or gerund clause before the verb carries after its participle."""
+    """The subject that a clause before the verb carries after its own verb: a participle or gerund clause
+    ("Запитан от БТА, министърът потвърди"), or any adjunct clause whose subject stands right before the verb
+    ("Преди да отпътува Фарадж заяви": Bulgarian puts the main clause's subject there)."""
     for clause in verb.children:
-        if clause.i < verb.i and clause.dep_ in ADJUNCT_CLAUSES and PARTICIPLE_FORMS & set(clause.morph.get("VerbForm")):
-            found = next((child for child in clause.children if child.dep_.split(":")[0] == "nsubj" and child.i > clause.i), None)
+        if clause.i < verb.i and clause.dep_ in ADJUNCT_CLAUSES:
+            participle = bool(PARTICIPLE_FORMS & set(clause.morph.get("VerbForm")))
+            found = next((child for child in clause.children if child.dep_.split(":")[0] == "nsubj" and child.i > clause.i
+                          and (participle or max(token.i for token in child.subtree) + 1 == verb.i)), None)
             if found is not None:
                 return found
     return None
+
+
+def antecedent(pronoun: Token) -> Token | None:
+    """What a relative pronoun as a subject stands for ("Рийс-Мог, който заяви" → "Рийс-Мог"): the noun its
+    clause hangs on, the first of several joined ("Комисията и Парламентът, които посочват" → "Комисията");
+    None for another word."""
+    if pronoun.lower_ not in RELATIVE_PRONOUNS or pronoun.head.dep_ != "acl:relcl":
+        return None
+    noun = pronoun.head.head
+    while noun.dep_ == "conj" and noun.head is not noun:
+        noun = noun.head
+    return noun
 
 
 def phrase(head: Token) -> tuple[int, int]:
