@@ -260,3 +260,10 @@ def test_a_relative_pronoun_speaks_for_its_antecedent_and_a_subject_before_the_v
     pos = ["ADP", "AUX", "VERB", "PROPN", "VERB", "PUNCT", "SCONJ", "NOUN", "AUX", "ADJ", "PUNCT"]
     doc = hand_made_doc(text, {}, parse=(heads, deps, pos))
     assert quotes(doc) == [("indirect", "срещата е полезна", "Петров")]
+
+
+def test_a_name_with_a_lower_case_particle_is_a_person_and_a_group_noun_is_not():
+    text = "Европейците чакат. фон дер Лайен пристигна. Тя заяви, че ваксините са безопасни."
+    found = quotes(hand_made_doc(text, {"фон дер Лайен": ("PER", "фон дер Лайен", "f", ()),
+                                        "Европейците": ("PER", "европейци", "", ())}))
+    assert found == [("indirect", "ваксините са безопасни", "фон дер Лайен")]

@@ -36,8 +36,13 @@ class Candidate:
 
 
 def is_person(entity) -> bool:
-    """A named person; not a group tagged PER such as "европейците", "британците"."""
-    return entity.label == "PER" and entity.lemma[:1].isupper()
+    """A named person; not a group tagged PER such as "европейците", "британците" ("фон дер Лайен" is one)."""
+    return entity.label == "PER" and proper_name(entity.lemma)
+
+
+def proper_name(name: str) -> bool:
+    """Whether a name has a capitalised word: "фон дер Лайен", not "британците"."""
+    return any(word[:1].isupper() for word in name.split())
 
 
 def can_speak(entity) -> bool:
@@ -110,7 +115,7 @@ class SpeakerResolver:
     def titled(self, noun: str) -> Candidate | None:
         """The one person the article gave the title `noun` ("канцлер", "зам.-министърът"), None if not one."""
         stem = title_stem(noun.replace("зам.-", "заместник-").replace("зам.", "заместник"))
-        titled = [p for p in self.people.values() if p.label == "PER" and p.name[:1].isupper()
+        titled = [p for p in self.people.values() if p.label == "PER" and proper_name(p.name)
                   and any(same_stem(stem, t) for t in p.titles)]
         return titled[0] if len(titled) == 1 else None
 
