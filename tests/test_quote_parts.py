@@ -5,7 +5,7 @@ import re
 import spacy
 from spacy.tokens import Doc
 
-from vestnik.bulgarian import passive_participles
+from vestnik.bulgarian import alternation, passive_participles
 from vestnik.entities.people import Person, organisations
 from vestnik.quotes.content import completes_cue, indirect_type
 from vestnik.quotes.cues import CUE_PATTERN, cue_gender, verb_lemma
@@ -267,3 +267,12 @@ def test_a_name_with_a_lower_case_particle_is_a_person_and_a_group_noun_is_not()
     found = quotes(hand_made_doc(text, {"фон дер Лайен": ("PER", "фон дер Лайен", "f", ()),
                                         "Европейците": ("PER", "европейци", "", ())}))
     assert found == [("indirect", "ваксините са безопасни", "фон дер Лайен")]
+
+
+def test_the_lexicon_alternation_matches_its_words_exactly_longest_first():
+    words = ["каза", "казаха", "каже", "кажа", "е заявил", "заяви"]
+    pattern = re.compile(rf"(?<!\w)(?:{alternation(words)})(?!\w)")
+    assert [m.group() for m in pattern.finditer("казаха, каза, каже, е заявил, заявиха, казах, ка")] == \
+        ["казаха", "каза", "каже", "е заявил"]
+    assert re.fullmatch(alternation(words), "казаха") and not re.fullmatch(alternation(words), "каз")
+    assert re.match(alternation(words), "казаха").group() == "казаха"  # the longer word, not its prefix

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import get_args
 
-from vestnik.bulgarian import verb_forms
+from vestnik.bulgarian import alternation, verb_forms
 from vestnik.record import EventType
 
 TYPES = get_args(EventType)
@@ -35,8 +35,8 @@ class Trigger:
     @property
     def words(self) -> str:
         """The whole trigger as one alternation: its verbs in every form, then its pattern."""
-        forms = sorted({form for aorist, present in self.verbs for form in verb_forms(aorist, present)}, key=len, reverse=True)
-        return "|".join([*map(re.escape, forms), *([self.pattern] if self.pattern else [])])
+        forms = {form for aorist, present in self.verbs for form in verb_forms(aorist, present)}
+        return "|".join([*([alternation(forms)] if forms else []), *([self.pattern] if self.pattern else [])])
 
 
 TRIGGERS = [

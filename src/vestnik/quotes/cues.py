@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from vestnik.bulgarian import passive_participles, verb_forms
+from vestnik.bulgarian import alternation, passive_participles, verb_forms
 
 SPEECH_VERBS: list[tuple[str, str]] = [
     ("заяви", "заявява"), ("каза", "казва"), ("посочи", "посочва"), ("подчерта", "подчертава"),
@@ -71,9 +71,9 @@ CUE_FORMS = _cue_table()
 ADJECTIVE_GENDER = {"категоричен": "m", "категорична": "f", "категорични": "pl", "убеден": "m", "убедена": "f",
                     "убедени": "pl", "уверен": "m", "уверена": "f", "уверени": "pl", "на мнение": ""}
 AUXILIARY = r"(?:(?:е|са|бе|беше|бяха|е бил|е била|са били|се)\s+)?"
-VERB_FORMS = "|".join(sorted(map(re.escape, CUE_FORMS), key=len, reverse=True))
-"""A regular-expression alternation of every cue verb form, longest first."""
-OPENING_FORMS = "|".join(sorted((re.escape(form[0].upper() + form[1:]) for form in CUE_FORMS), key=len, reverse=True))
+VERB_FORMS = alternation(CUE_FORMS)
+"""A regular expression of every cue verb form, longest first (as a trie: `bulgarian.alternation`)."""
+OPENING_FORMS = alternation(form[0].upper() + form[1:] for form in CUE_FORMS)
 """The same forms capitalised, as they open a sentence with no subject before them ("Обясниха ни, че …")."""
 PASSIVE_FORMS = {form: aorist for aorist, _ in SPEECH_VERBS for form in passive_participles(aorist)
                  if form not in ADJECTIVE_GENDER}
