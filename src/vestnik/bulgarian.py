@@ -19,7 +19,7 @@ COORDINATORS = ("и", "или")
 
 def alternation(words) -> str:
     """A regular expression that matches exactly the given words, longest first where one begins another, as a
-    trie ("каза|казаха|каже" → "ка(?:з(?:а(?:ха)?)|же)"): at each position a text is tested one letter at a time."""
+    trie ("каза|казаха|каже" → "ка(?:же|за(?:ха)?)"): at each position a text is tested one letter at a time."""
     trie: dict = {}
     for word in words:
         node = trie

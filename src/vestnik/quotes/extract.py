@@ -364,10 +364,7 @@ class QuoteExtractor:
         found = self.speakers.of_phrase(head, start, end, "")
         if found is not None and found[0] is None and not ANONYMOUS.match(head.text):
             found = None  # "Според материалите", "Според новите правила": no one the article names, nor a source
-        if found is None:
-            entity = next((e for e in self.entities if start <= e.start and e.end <= end and can_speak(e)), None)
-            found = (as_speaker(self.resolver.person_of(entity)), text_span(entity.start, entity.end, entity.text)) \
-                if entity else None
+        found = found or self.speakers.named_in(start, end)
         return (end, found) if found else None
 
     def _speech_noun(self, match: re.Match, sentence_start: int, sentence_end: int) -> Quotation | None:
@@ -392,11 +389,7 @@ class QuoteExtractor:
         """The speaker and mention a speech noun's "на X"/"от X" names, (None, None) when it names no entity."""
         if not link.group("source"):
             return None, None
-        entity = next((e for e in self.entities if link.start("source") <= e.start and e.end <= link.end("source")
-                       and can_speak(e)), None)
-        if entity is None:
-            return None, None
-        return as_speaker(self.resolver.person_of(entity)), text_span(entity.start, entity.end, entity.text)
+        return self.speakers.named_in(link.start("source"), link.end("source")) or (None, None)
 
     def _possessive_words(self, match: re.Match, sentence_start: int, sentence_end: int) -> Quotation | None:
         """`По негови думи …`, `По думите му …`."""

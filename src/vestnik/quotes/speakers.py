@@ -63,6 +63,14 @@ class SpeakerFinder:
         """The entity's candidate as the speaker and the entity's words as the mention."""
         return as_speaker(self.resolver.person_of(entity)), text_span(entity.start, entity.end, entity.text)
 
+    def named_in(self, start: int, end: int) -> Attribution | None:
+        """The first person, organisation or place within start–end as the speaker; None if there is none."""
+        entity = next((e for e in self.entities if start <= e.start and e.end <= end and can_speak(e)), None)
+        return self.named(entity) if entity is not None else None
+
+    def _sentence_end(self, position: int) -> int:
+        return next((b for a, b in self.sentences if a <= position < b), len(self.text))
+
     def continuing(self, cue: re.Match) -> Attribution:
         """No subject at the cue ("И обясни, че …", "… и подчерта, че …"): the last speaker goes on."""
         return as_speaker(self.resolver.continuing(cue_gender(cue))), None
@@ -82,11 +90,7 @@ class SpeakerFinder:
         """A relative pronoun's antecedent speaks ("Джейкъб Рийс-Мог, който заяви", guidelines §8): who its phrase
         names, else the first organisation or place in it, which no word order could put in doubt."""
         start, end = roles.phrase(noun)
-        found = self.of_phrase(noun, start, end, cue_gender(cue))
-        if found is None:
-            entity = next((e for e in self.entities if start <= e.start and e.end <= end and can_speak(e)), None)
-            found = self.named(entity) if entity is not None else None
-        return found
+        return self.of_phrase(noun, start, end, cue_gender(cue)) or self.named_in(start, end)
 
     def of_phrase(self, head, start: int, end: int, gender: str) -> Attribution | None:
         """Who the source phrase headed by `head` (start–end) names: a person in it, a group, a pronoun or role noun
@@ -112,7 +116,7 @@ class SpeakerFinder:
         if head.pos_ != "NOUN" or head.morph.get("Number") != ["Sing"] or "Def" not in self._definiteness(head):
             return None
         person = self.resolver.titled(head.text) or self.resolver.described(head.text, head.idx)
-        sentence_end = next((b for a, b in self.sentences if a <= head.idx < b), len(self.text))
+        sentence_end = self._sentence_end(head.idx)
         if person is None or any(e.id == person.id and head.idx < e.start < sentence_end for e in self.entities):
             return None  # named later in the sentence: its "title" was read off this very sentence
         return as_speaker(person), text_span(start, end, self.text[start:end])
@@ -230,7 +234,7 @@ class SpeakerFinder:
     def _region_end(self, cue_end: int, limit: int | None) -> int:
         """Where the words after a cue stop naming its speaker: a clause break, a quotation mark, 160 characters;
         a name in quotation marks goes on ("пише вестник „Гардиън“")."""
-        sentence_end = next((b for a, b in self.sentences if a <= cue_end < b), len(self.text))
+        sentence_end = self._sentence_end(cue_end)
         region = QUOTED_NAME.sub(lambda name: " " * len(name.group()) if looks_like_name(name.group(1)) else name.group(),
                                  self.text[cue_end:min(sentence_end, cue_end + 160)])
         stop = re.search(r"[!?;\n„“\"«]|\.$|,\s|\sче\s|\sда\s", region)

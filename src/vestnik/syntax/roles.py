@@ -45,7 +45,7 @@ def subject(verb: Token) -> Token | None:
     """The verb's subject, or the subject it shares with the verb it is coordinated with or completes."""
     seen = 0
     while verb is not None and seen < 4:
-        found = _own_subject(verb) or _participle_subject(verb)
+        found = _own_subject(verb) or _fronted_clause_subject(verb)
         if found is not None:
             return found
         if verb.dep_ not in SHARED_SUBJECT or verb.head is verb:
@@ -60,7 +60,7 @@ def _own_subject(verb: Token) -> Token | None:
     return min(children, key=lambda child: SUBJECTS.index(child.dep_), default=None)
 
 
-def _participle_subject(verb: Token) -> Token | None:
+def _fronted_clause_subject(verb: Token) -> Token | None:
     """The subject that a clause before the verb carries after its own verb: a participle or gerund clause
     ("Запитан от БТА, министърът потвърди"), or any adjunct clause whose subject stands right before the verb
     ("Преди да отпътува Фарадж заяви": Bulgarian puts the main clause's subject there)."""
