@@ -77,7 +77,8 @@ class TextSpan(Offsets):
 
 class QuoteSpeaker(Record):
     name: str = Field(description="the speaker's display name in the article: 'Сергей Рябков'")
-    id: str | None = Field(description="the speaker's entity id")
+    id: str | None = Field(description="the speaker's entity id; null for a source the entity recogniser missed, "
+                                       "whose name is then as written ('The Independent')")
 
 
 class Quotation(Offsets):
