@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -90,3 +91,12 @@ def row_counts(db: str) -> dict[str, int]:
     store = Store.open(db)
     with store.engine.connect() as connection:
         return {table.name: connection.scalar(select(func.count()).select_from(table)) for table in metadata.sorted_tables}
+
+
+def on_another_encoder(model: Path, copy: Path) -> Path:
+    """A copy (at `copy`) of a model that reads the encoder's states, its training.json naming another encoder."""
+    shutil.copytree(model, copy)
+    training = json.loads((copy / "training.json").read_text(encoding="utf-8"))
+    training |= {"encoder": str((model / training["encoder"]).resolve()), "encoder_sha256": "0" * 64}
+    (copy / "training.json").write_text(json.dumps(training), encoding="utf-8")
+    return copy

@@ -1,13 +1,12 @@
 """The syntax layer: the shipped model inside the pipeline, its switch, its treebank split and its evaluation."""
 
-import json
 import shutil
 from pathlib import Path
 
 import numpy as np
 import onnx
 import pytest
-from conftest import ROOT, run_vestnik
+from conftest import ROOT, on_another_encoder, run_vestnik
 from spacy.vocab import Vocab
 
 from vestnik.analysis import DEFAULT_ENTITY_MODEL, build_nlp, stages_for
@@ -142,11 +141,7 @@ def test_lemma_rules_rebuild_every_lemma_of_the_treebank():
 
 
 def test_a_syntax_model_trained_on_another_encoder_is_refused(tmp_path: Path):
-    model = tmp_path / "syntax"
-    shutil.copytree(SYNTAX_MODEL, model)
-    training = json.loads((model / "training.json").read_text(encoding="utf-8"))
-    training |= {"encoder": str((SYNTAX_MODEL / training["encoder"]).resolve()), "encoder_sha256": "0" * 64}
-    (model / "training.json").write_text(json.dumps(training), encoding="utf-8")
+    model = on_another_encoder(SYNTAX_MODEL, tmp_path / "syntax")
     with pytest.raises(ValueError, match=f"{model}: trained on another version of the encoder"):
         SyntaxLayer(model, Vocab())
 

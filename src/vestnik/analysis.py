@@ -202,7 +202,8 @@ def build_nlp(model: str | Path = "default", threads: int = 0, syntax: bool = Tr
     for position, name in enumerate(names):
         if name in RECOGNISERS[architecture]:
             continue
-        config = {"model": str(path)} if name == "vestnik_entities" else {"threads": threads} if name == "vestnik_syntax" else {}
+        config = {"model": str(path)} if name == "vestnik_entities" else \
+            {"threads": threads} if name in ("vestnik_syntax", "vestnik_quotes") else {}
         later = [other for other in names[position + 1:] if other in nlp.pipe_names]
         nlp.add_pipe(name, before=later[0] if later else None, config=config)
     if nlp.pipe_names != names:

@@ -182,6 +182,16 @@ def _train_commands(commands) -> None:
     train_syntax.add_argument("--encoder", type=Path, help="the entity encoder whose states it reads (default: the "
                                                             "default entity model's, src/vestnik/models/ner-encoder/encoder)")
     train_syntax.set_defaults(handler=_reporting_failures(_train_syntax))
+    train_quotes = train.add_parser("quotes", help="the quotation tagger (content, cue, source words) from the "
+                                                   "annotated quotation gold, on the entity encoder's states")
+    train_quotes.add_argument("--gold", type=Path, action="append",
+                              help="gold directory to learn from, repeatable (default: eval/quotes/train and "
+                                   "../shared/gold/quotes-dev; dev-40 and blind are left out)")
+    _slavicner_argument(train_quotes)
+    train_quotes.add_argument("--output", required=True, type=Path, help="model directory to write")
+    train_quotes.add_argument("--seed", type=int, default=0)
+    train_quotes.add_argument("--epochs", type=int, default=25, help="passes over the articles (default 25)")
+    train_quotes.set_defaults(handler=_reporting_failures(_train_quotes))
 
 
 def _eval_commands(commands) -> None:
@@ -406,6 +416,18 @@ def _train_syntax(args: argparse.Namespace) -> int:
 
     encoder = args.encoder or DEFAULT_ENTITY_MODEL / ENCODER_DIR
     print(json.dumps(train_syntax(args.treebank, args.output, encoder, args.seed, args.max_epochs), indent=2))
+    return EXIT_OK
+
+
+def _train_quotes(args: argparse.Namespace) -> int:
+    from vestnik.analysis import DEFAULT_ENTITY_MODEL
+    from vestnik.entities.encoder_ner import ENCODER_DIR
+    from vestnik.evaluation import QUOTES_TRAINING
+    from vestnik.quotes.train import train_quotes
+
+    summary = train_quotes(args.gold or list(QUOTES_TRAINING), args.data, args.output, DEFAULT_ENTITY_MODEL / ENCODER_DIR,
+                           args.seed, args.epochs)
+    print(json.dumps(summary, indent=2))
     return EXIT_OK
 
 

@@ -33,6 +33,9 @@ QUOTES_GOLD = {"dev": (Path("../shared/gold/quotes-dev"), CHECKOUT / "eval" / "q
                "blind": (CHECKOUT / "eval" / "quotes" / "blind",)}
 """The quotation gold sets: dev (the 25 articles the rules were written against, and 40 annotated later from
 the guidelines alone), and blind (40 more, scored only when a change is finished)."""
+QUOTES_TRAINING = (CHECKOUT / "eval" / "quotes" / "train", Path("../shared/gold/quotes-dev"))
+"""What the quotation tagger learns from (`vestnik train quotes`): the 40 training articles and the rules' 25; the
+dev-40 articles chose its settings and the blind ones test it."""
 EVENTS_GOLD_SETS = {"dev": EVENTS_GOLD, "blind": CHECKOUT / "eval" / "events-blind.jsonl"}
 TOLERANCE = 0.005
 """How far a figure may fall below its baseline before the gate fails: room for float noise and
@@ -52,15 +55,10 @@ def _records(paths: list[str], settings: Settings) -> list[Article]:
 def score_quotes(gold_dir: Path, settings: Settings = Settings(), data: Path | None = None) -> QuoteScore:
     """Quotations of the gold articles in `gold_dir` against their gold: `*.json` files whose `doc` is a file
     of `gold_dir/raw` or a path under SlavicNER's `data/raw`."""
-    from vestnik.quotes.evaluate import load_gold
+    from vestnik.quotes.evaluate import gold_sources, load_gold
 
     gold = load_gold(gold_dir)
-    if not gold:
-        raise ValueError(f"no gold quote files (*.json) in {gold_dir}; give the directory with --gold")
-    sources = [gold_dir / "raw" / name if "/" not in name else (data or default_slavicner()) / "raw" / name
-               for name in gold]
-    if missing := [str(path) for path in sources if not path.is_file()]:
-        raise ValueError(f"{gold_dir}: the articles of {len(missing)} gold files are missing, e.g. {missing[0]}")
+    sources = gold_sources(gold_dir, gold, data or default_slavicner())
     score = QuoteScore()
     for name, record in zip(gold, _records([str(path) for path in sources], settings), strict=True):
         score.add(name, [quote.model_dump() for quote in record.quotes], gold[name])

@@ -16,6 +16,8 @@ torch at run time; this is the small loop that fits two CPU cores offline.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -192,6 +194,32 @@ class OnnxTagger:
                                 with_vectors=True)
         self._last = (key, encoded)
         return encoded
+
+
+def onnx_session(path: Path, threads: int = 0):
+    """An onnxruntime session on the CPU with `threads` threads (0: every core), one operator at a time."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def encoder_checksum(encoder: Path) -> str:
+    """The SHA-256 of an encoder's graph, by which a model that reads its states names the encoder."""
+    return hashlib.sha256((encoder / "tagger.onnx").read_bytes()).hexdigest()
+
+
+def encoder_of(model: Path, retrain: str) -> Path:
+    """The encoder whose states the model in `model` reads, as its training.json names it (relative path and
+    SHA-256); refused when the encoder changed since (its states would mean nothing to the model), with the
+    command `retrain` that trains the model again."""
+    training = json.loads((model / "training.json").read_text(encoding="utf-8"))
+    encoder = (model / training["encoder"]).resolve()
+    if encoder_checksum(encoder) != training["encoder_sha256"]:
+        raise ValueError(f"{model}: trained on another version of the encoder {encoder}; train it again (`{retrain}`)")
+    return encoder
 
 
 @cache

@@ -128,6 +128,17 @@ class QuoteScore:
         return "\n".join(rows)
 
 
+def gold_sources(gold_dir: Path, gold: dict[str, list[dict]], data: Path) -> list[Path]:
+    """The article of each gold file of `gold_dir`: a file of `gold_dir/raw`, or a path under SlavicNER's
+    `data/raw`; refused when there are none or one is missing."""
+    if not gold:
+        raise ValueError(f"no gold quote files (*.json) in {gold_dir}; give the directory with --gold")
+    sources = [gold_dir / "raw" / name if "/" not in name else data / "raw" / name for name in gold]
+    if missing := [str(path) for path in sources if not path.is_file()]:
+        raise ValueError(f"{gold_dir}: the articles of {len(missing)} gold files are missing, e.g. {missing[0]}")
+    return sources
+
+
 def load_gold(gold_dir: Path) -> dict[str, list[dict]]:
     """Raw file name → gold quotes."""
     documents = {}

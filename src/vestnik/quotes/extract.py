@@ -1,8 +1,8 @@
 """Find the quotations of an article and resolve their speakers (`vestnik_quotes` component).
 
-Rule-based, because no Bulgarian quotation extractor or annotated training corpus exists: the
-articles annotated here (`eval/quotes`, dev and blind) are too few to learn from and are kept for
-measuring. The rules follow the annotation guidelines (`shared/guidelines/quotes.md`):
+Rules first, because no Bulgarian quotation extractor exists and the annotated articles (`eval/quotes`)
+are few; then a learnt tagger (`tagger.QuoteTagger`, trained on 65 of them) adds the quotations no rule
+found. The rules follow the annotation guidelines (`shared/guidelines/quotes.md`):
 
 * direct quotes: paired quotation marks („“ “” "" «») attributed by a cue before or after
   them (`„…“, каза той`, `заяви: „…“`), the colon form (`Песков: Не, …`), and quoted
@@ -11,6 +11,8 @@ measuring. The rules follow the annotation guidelines (`shared/guidelines/quotes
 * indirect and mixed quotes: a че/да-clause after a cue, `Според X …`, `По думите на X …`,
   `По негови думи …`, a sentence ended by a postposed cue (`…, категоричен бе той`), and an
   anaphoric cue (`Това заяви X`) covering the sentence before;
+* the tagger's content where no rule found a quotation, its speaker the mention the tagger marks as its
+  source, else the subject of the cue it marks, else the speaker of the quotation before it;
 * the speaker at each cue comes from `speakers.SpeakerFinder` (the cue's subject from the parse, else
   word order) and `resolution.SpeakerResolver` (pronouns and role nouns to the article's people).
 
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -32,7 +35,8 @@ from vestnik.quotes.content import (OPENERS, completes_cue, indirect_type, looks
 from vestnik.quotes.cues import (COGNITIVE, CUE_PATTERN, DIRECTIVE, INHERENTLY_REFLEXIVE, PASSIVE_CUE, PASSIVE_FORMS,
                                  POSSESSIVE_WORDS, SPEECH_NOUNS, VERB_FORMS, verb_lemma)
 from vestnik.quotes.resolution import SPEAKER_LABELS, Candidate, SpeakerResolver, as_speaker, can_speak, is_person
-from vestnik.quotes.speakers import ANONYMOUS, PRONOUNS, ROLE_NOUN, Attribution, SpeakerFinder
+from vestnik.quotes.speakers import ANONYMOUS, PRONOUNS, ROLE_NOUN, UNATTRIBUTED, Attribution, SpeakerFinder
+from vestnik.quotes.tagger import QUOTE_TAGGER, QuoteTagger, WordScores
 from vestnik.record import Quotation, QuoteSpeaker
 from vestnik.syntax import roles
 
@@ -70,14 +74,22 @@ class QuoteSettings:
 
     max_fragment_gap: int = 80  # characters between a cue and the quoted fragment that completes it
     max_speaker_words: int = 12  # words after a postposed cue that can still name its speaker
+    model: str = str(QUOTE_TAGGER)  # the learnt tagger's directory ("": rules only)
+    min_tagged_words: int = 5  # words of content the tagger must find before it adds a quotation
+    min_tagged_probability: float = 0.98  # their mean probability of being content
+    cue_words: int = 15  # words before and after the content in which the tagger must find its cue
+    min_tagged_cue_probability: float = 0.97  # the cue's probability
+    source_words_before: int = 30  # words before the content in which the tagger's source is looked for
+    source_words_after: int = 15  # and after it
 
 
 class QuoteExtractor:
     """The forms of quotation of one article, each a method that finds its content and cue; `speakers` finds
     who speaks at a cue and `resolver` who a mention refers to."""
 
-    def __init__(self, doc: Doc, settings: QuoteSettings = QuoteSettings()):
+    def __init__(self, doc: Doc, settings: QuoteSettings = QuoteSettings(), tagger: QuoteTagger | None = None):
         self.doc = doc
+        self.tagger = tagger
         self.text = doc.text
         self.settings = settings
         self.sentences = doc._.sentences
@@ -96,7 +108,43 @@ class QuoteExtractor:
             quotes += self._sentence_quotes(sentence_index, start, end, self.quoted)
         quotes += self._colon_quotes()
         quotes = _without_nested(sorted(quotes, key=lambda q: (q.start, -q.end)))
-        return sorted(quotes + self._between_same_speaker(quotes), key=lambda q: q.start)
+        quotes = sorted(quotes + self._between_same_speaker(quotes), key=lambda q: q.start)
+        return sorted(quotes + self._tagged(quotes), key=lambda q: q.start)
+
+    def _tagged(self, quotes: list[Quotation]) -> list[Quotation]:
+        """The tagger's quotations where the rules found none (no overlap with any of `quotes`)."""
+        if self.tagger is None:
+            return []
+        scores, settings, found = self.tagger.scores(self.doc), self.settings, []
+        for first, last in scores.content_spans(settings.min_tagged_words, settings.min_tagged_probability):
+            start, end = scores.words[first].idx, scores.words[last].idx + len(scores.words[last].text)
+            if any(q.start < end and start < q.end for q in quotes):
+                continue
+            cue = scores.best_word(scores.cue, first, last, settings.cue_words, settings.cue_words,
+                                   settings.min_tagged_cue_probability)
+            if cue is None:
+                continue  # content with no cue the tagger is sure of: most are reported facts, not quotations
+            around = (first, last, settings.source_words_before, settings.source_words_after)
+            speaker, mention = self._tagged_speaker(scores, around, cue, start, quotes)
+            direct = self.text[start - 1:start] in OPENERS and wholly_quoted(self.text[start - 1:end + 1])
+            cue_span = text_span(cue.idx, cue.idx + len(cue.text), cue.text) if cue is not None else None
+            found.append(Quotation(start=start, end=end, content=self.text[start:end], cue=cue_span, speaker=speaker,
+                                   type="direct" if direct else indirect_type(self.text[start:end]),
+                                   speaker_mention=mention))
+        return found
+
+    def _tagged_speaker(self, scores: WordScores, around: tuple, cue, start: int, quotes: list[Quotation]) -> Attribution:
+        """Who speaks a tagged quotation: the subject of the cue the tagger marks, from the parse, else the mention it
+        marks as the source, else the speaker of the last quotation before it (a quotation going on)."""
+        found = None
+        if cue is not None and (head := roles.subject(cue)) is not None:
+            found = self.speakers.at_word(head)
+        if found is None and (source := scores.best_word(scores.source, *around)) is not None:
+            found = self.speakers.at_word(source)
+        if found is not None:
+            return found
+        before = [q for q in quotes if q.end <= start and q.speaker is not None]
+        return (before[-1].speaker, None) if before else UNATTRIBUTED
 
     def _between_same_speaker(self, quotes: list[Quotation]) -> list[Quotation]:
         """Paragraphs with no cue between two quotes of the same speaker continue that speaker (§3.8); a heading
@@ -485,14 +533,27 @@ def _without_nested(quotes: list[Quotation]) -> list[Quotation]:
     return sorted(kept, key=lambda q: q.start)
 
 
-@Language.factory("vestnik_quotes", default_config=asdict(QuoteSettings()),
+@Language.factory("vestnik_quotes", default_config={**asdict(QuoteSettings()), "threads": 0},
                   requires=["doc._.sentences", "doc._.paragraphs", "doc._.entities", "doc._.distinct_entities",
                             "doc._.people"], assigns=["doc._.quotes"])
-def make_quote_extractor(nlp: Language, name: str, max_fragment_gap: int, max_speaker_words: int):
-    settings = QuoteSettings(max_fragment_gap, max_speaker_words)
+def make_quote_extractor(nlp: Language, name: str, max_fragment_gap: int, max_speaker_words: int, model: str,
+                         min_tagged_words: int, min_tagged_probability: float, cue_words: int,
+                         min_tagged_cue_probability: float, source_words_before: int, source_words_after: int,
+                         threads: int):
+    """The component with the settings of `QuoteSettings` (spaCy reads a factory's config off its arguments)
+    and the tagger's encoder threads."""
+    settings = QuoteSettings(max_fragment_gap, max_speaker_words, model, min_tagged_words, min_tagged_probability,
+                             cue_words, min_tagged_cue_probability, source_words_before, source_words_after)
+    return QuoteStage(settings, QuoteTagger(Path(model), threads) if model else None)
 
-    def attach_quotes(doc: Doc) -> Doc:
-        doc._.quotes = QuoteExtractor(doc, settings).extract()
+
+@dataclass
+class QuoteStage:
+    """The component: the settings and the tagger (loaded once), a `QuoteExtractor` per article."""
+
+    settings: QuoteSettings
+    tagger: QuoteTagger | None
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.quotes = QuoteExtractor(doc, self.settings, self.tagger).extract()
         return doc
-
-    return attach_quotes

@@ -68,6 +68,21 @@ class SpeakerFinder:
         entity = next((e for e in self.entities if start <= e.start and e.end <= end and can_speak(e)), None)
         return self.named(entity) if entity is not None else None
 
+    def at_word(self, word) -> Attribution | None:
+        """Who the word `word` (a token the tagger marks as a source, or a cue's subject) names: the speaker entity
+        it is part of, a pronoun or role noun, else what its phrase names (`of_phrase`, then the first speaker
+        entity in it); None when it names no source."""
+        start, end = word.idx, word.idx + len(word.text)
+        entity = next((e for e in self.entities if e.start <= start and end <= e.end and can_speak(e)), None)
+        if entity is not None:
+            return self.named(entity)
+        if (role := self.pronoun_or_role(start, end, "")) is not None:
+            return role
+        if not roles.parsed(self.doc):
+            return None
+        phrase = roles.phrase(word)
+        return self.of_phrase(word, *phrase, "") or self.named_in(*phrase)
+
     def _sentence_end(self, position: int) -> int:
         return next((b for a, b in self.sentences if a <= position < b), len(self.text))
 

@@ -10,7 +10,6 @@ treebank) differs from vestnik's.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -23,7 +22,7 @@ from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
-from vestnik.entities.encoder_ner import shared_tagger, spelling, words_of
+from vestnik.entities.encoder_ner import encoder_of, onnx_session, shared_tagger, spelling, words_of
 from vestnik.syntax.words import SUFFIX_LENGTHS, WordIds, apply_lemma_rule, suffix_ids
 
 SYNTAX_MODEL = Path(__file__).parent.parent / "models" / "syntax-bg"
@@ -43,20 +42,6 @@ def make_syntax(nlp: Language, name: str, model: str, threads: int) -> SyntaxLay
     return SyntaxLayer(Path(model), nlp.vocab, threads)
 
 
-def encoder_checksum(encoder: Path) -> str:
-    """The SHA-256 of an encoder's graph, by which a syntax model names the encoder it reads."""
-    return hashlib.sha256((encoder / "tagger.onnx").read_bytes()).hexdigest()
-
-
-def _session(path: Path, threads: int):
-    import onnxruntime
-
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-
-
 class SyntaxLayer:
     def __init__(self, model: Path, vocab: Vocab, threads: int = 0):
         """The syntax model in `model` and the encoder it was trained on (named in its training.json, checked by
@@ -64,15 +49,11 @@ class SyntaxLayer:
         if not (model / "training.json").is_file() or not (model / HEADS_FILE).is_file():
             raise ValueError(f"{model}: not a syntax model (no training.json or {HEADS_FILE}; "
                              "`vestnik train syntax` writes them)")
-        training = json.loads((model / "training.json").read_text(encoding="utf-8"))
-        encoder = (model / training["encoder"]).resolve()
-        if encoder_checksum(encoder) != training["encoder_sha256"]:
-            raise ValueError(f"{model}: trained on another version of the encoder {encoder}; "
-                             "train the syntax layer again (`vestnik train syntax`)")
+        encoder = encoder_of(model, "vestnik train syntax")
         self.vocab = vocab
         self.tagger = shared_tagger(encoder, threads)
-        self.session = _session(model / HEADS_FILE, threads)
-        self.relation_session = _session(model / RELATIONS_FILE, threads)
+        self.session = onnx_session(model / HEADS_FILE, threads)
+        self.relation_session = onnx_session(model / RELATIONS_FILE, threads)
         labels = json.loads((model / LABELS_FILE).read_text(encoding="utf-8"))
         self.word_ids = WordIds(labels["words"])
         self.lemma_rules = labels["lemmas"]

@@ -23,13 +23,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from vestnik.entities.encoder_ner import OnnxTagger, spelling
-from vestnik.syntax.component import (
-    HEADS_FILE,
-    LABELS_FILE,
-    RELATIONS_FILE,
-    encoder_checksum,
-)
+from vestnik.entities.encoder_ner import OnnxTagger, encoder_checksum, spelling
+from vestnik.syntax.component import HEADS_FILE, LABELS_FILE, RELATIONS_FILE
 from vestnik.syntax.network import SyntaxNetwork, export_onnx, reversed_positions
 from vestnik.syntax.treebank import (
     SPLIT_PERCENTS,
