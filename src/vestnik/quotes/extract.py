@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from vestnik.quotes.content import (OPENERS, completes_cue, indirect_type, looks_like_name, quoted_spans, text_span,
                                     trim_clause, wholly_quoted)
@@ -127,17 +127,18 @@ class QuoteExtractor:
             around = (first, last, settings.source_words_before, settings.source_words_after)
             speaker, mention = self._tagged_speaker(scores, around, cue, start, quotes)
             direct = self.text[start - 1:start] in OPENERS and wholly_quoted(self.text[start - 1:end + 1])
-            cue_span = text_span(cue.idx, cue.idx + len(cue.text), cue.text) if cue is not None else None
+            cue_span = text_span(cue.idx, cue.idx + len(cue.text), cue.text)
             found.append(Quotation(start=start, end=end, content=self.text[start:end], cue=cue_span, speaker=speaker,
                                    type="direct" if direct else indirect_type(self.text[start:end]),
                                    speaker_mention=mention))
         return found
 
-    def _tagged_speaker(self, scores: WordScores, around: tuple, cue, start: int, quotes: list[Quotation]) -> Attribution:
+    def _tagged_speaker(self, scores: WordScores, around: tuple, cue: Token, start: int,
+                        quotes: list[Quotation]) -> Attribution:
         """Who speaks a tagged quotation: the subject of the cue the tagger marks, from the parse, else the mention it
         marks as the source, else the speaker of the last quotation before it (a quotation going on)."""
         found = None
-        if cue is not None and (head := roles.subject(cue)) is not None:
+        if roles.parsed(self.doc) and (head := roles.subject(cue)) is not None:
             found = self.speakers.at_word(head)
         if found is None and (source := scores.best_word(scores.source, *around)) is not None:
             found = self.speakers.at_word(source)
