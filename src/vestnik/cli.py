@@ -178,7 +178,7 @@ def _train_commands(commands) -> None:
     _treebank_argument(train_syntax)
     train_syntax.add_argument("--output", required=True, type=Path, help="model directory to write")
     train_syntax.add_argument("--seed", type=int, default=0)
-    train_syntax.add_argument("--max-epochs", type=int, help="override the epoch budget (45)")
+    train_syntax.add_argument("--max-epochs", type=int, help="override the epoch budget (60)")
     train_syntax.add_argument("--encoder", type=Path, help="the entity encoder whose states it reads (default: the "
                                                             "default entity model's, src/vestnik/models/ner-encoder/encoder)")
     train_syntax.set_defaults(handler=_reporting_failures(_train_syntax))

@@ -35,7 +35,7 @@ from vestnik.syntax.treebank import (
 )
 from vestnik.syntax.words import WordIds, frequent, lemma_rule, suffix_ids
 
-EPOCHS = 45
+EPOCHS = 60
 BATCH_SIZE = 32
 LEARNING_RATE = 2e-3
 DECAY_FROM, DECAY = 0.6, 0.15
