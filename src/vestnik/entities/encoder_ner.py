@@ -150,17 +150,11 @@ class OnnxTagger:
     was no faster than a window at a time."""
 
     def __init__(self, directory: Path, threads: int = 0):
-        import onnxruntime
         from tokenizers import Tokenizer
 
         if not (directory / "tagger.onnx").is_file():
             raise FileNotFoundError(f"{directory}: no tagger.onnx (not an encoder entity model)")
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = onnxruntime.InferenceSession(str(directory / "tagger.onnx"), options,
-                                                    providers=["CPUExecutionProvider"])
+        self.session = onnx_session(directory / "tagger.onnx", threads)
         self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
         self.directory = directory
         self.has_hidden = HIDDEN in {output.name for output in self.session.get_outputs()}
@@ -197,7 +191,8 @@ class OnnxTagger:
 
 
 def onnx_session(path: Path, threads: int = 0):
-    """An onnxruntime session on the CPU with `threads` threads (0: every core), one operator at a time."""
+    """An onnxruntime session on the CPU with `threads` threads (0: every core), one operator at a time, with
+    onnxruntime's default graph optimisations (all of them)."""
     import onnxruntime
 
     options = onnxruntime.SessionOptions()

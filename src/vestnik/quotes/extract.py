@@ -11,8 +11,8 @@ found. The rules follow the annotation guidelines (`shared/guidelines/quotes.md`
 * indirect and mixed quotes: a че/да-clause after a cue, `Според X …`, `По думите на X …`,
   `По негови думи …`, a sentence ended by a postposed cue (`…, категоричен бе той`), and an
   anaphoric cue (`Това заяви X`) covering the sentence before;
-* the tagger's content where no rule found a quotation, its speaker the mention the tagger marks as its
-  source, else the subject of the cue it marks, else the speaker of the quotation before it;
+* the tagger's content where no rule found a quotation, its speaker the parsed subject of the cue the
+  tagger marks, else the mention it marks as the source, else the speaker of the quotation before it;
 * the speaker at each cue comes from `speakers.SpeakerFinder` (the cue's subject from the parse, else
   word order) and `resolution.SpeakerResolver` (pronouns and role nouns to the article's people).
 
